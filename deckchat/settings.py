@@ -1,0 +1,90 @@
+"""The one settings object. Values come from ``DECKCHAT_*`` environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from deckchat.ingest.limits import Limits
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "deckchat"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DECKCHAT_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Data directory: database, blobs, models.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under home.")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = Field(
+        default="", description="Base URL printed for decks; empty means http://host:port."
+    )
+
+    # Limits that keep hostile or absurd uploads from hurting the server.
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_notes_bytes: int = 25 * 1024 * 1024
+    max_slides: int = 500
+    max_unzipped_bytes: int = 1024 * 1024 * 1024
+    max_zip_ratio: float = 200.0
+    max_zip_entries: int = 20_000
+    max_page_side_pt: float = 14_400.0  # the PDF spec's own limit (200 inches)
+    max_page_aspect: float = 20.0
+
+    convert_timeout_s: float = 180.0
+    soffice: str = "soffice"
+
+    image_width: int = 1600
+    thumb_width: int = 320
+    webp_quality: int = 80
+    ocr_min_chars: int = Field(
+        default=12, description="Slides with fewer text characters than this are OCR'd."
+    )
+
+    workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
+    job_lease_s: float = 60.0
+    job_max_attempts: int = 3
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, home: Path) -> Path:
+        return home.expanduser().resolve()
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_upload_bytes=self.max_upload_bytes,
+            max_notes_bytes=self.max_notes_bytes,
+            max_slides=self.max_slides,
+            max_unzipped_bytes=self.max_unzipped_bytes,
+            max_zip_ratio=self.max_zip_ratio,
+            max_zip_entries=self.max_zip_entries,
+            max_page_side_pt=self.max_page_side_pt,
+            max_page_aspect=self.max_page_aspect,
+        )
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'deckchat.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch space for jobs (conversions, LibreOffice profiles); always inside home."""
+        return self.home / "work"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.blob_dir, self.work_dir):
+            path.mkdir(parents=True, exist_ok=True)

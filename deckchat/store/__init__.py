@@ -1,0 +1,1 @@
+"""Persistence: SQL rows (SQLite by default, PostgreSQL by URL) and content-addressed blob files."""

@@ -1,0 +1,148 @@
+"""Deck rows: create, find, list, fill in after ingestion, delete."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from deckchat.core.deck import Deck, DeckStatus
+from deckchat.store.tables import DeckRow, NotesDocRow, NotesSectionRow, SlideRow
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotes:
+    filename: str
+    format: str
+    blob_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewDeck:
+    title: str
+    visibility: str
+    source_hash: str
+    source_filename: str
+    source_format: str
+    source_size: int
+    notes: tuple[NewNotes, ...] = ()
+    description: str = ""
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "deck"
+
+
+def add_deck(session: Session, new: NewDeck) -> DeckRow:
+    deck = DeckRow(
+        id=secrets.token_hex(8),
+        # A random tail keeps slugs unique and unguessable for unlisted decks.
+        slug=f"{slugify(new.title)}-{secrets.token_hex(3)}",
+        title=new.title,
+        description=new.description,
+        visibility=new.visibility,
+        status=DeckStatus.QUEUED,
+        source_hash=new.source_hash,
+        source_filename=new.source_filename,
+        source_format=new.source_format,
+        source_size=new.source_size,
+    )
+    deck.notes_docs = [
+        NotesDocRow(position=i, filename=n.filename, format=n.format, blob_hash=n.blob_hash)
+        for i, n in enumerate(new.notes)
+    ]
+    session.add(deck)
+    session.flush()
+    return deck
+
+
+def find_deck(session: Session, ref: str) -> DeckRow | None:
+    """A deck by id or slug."""
+    return session.scalars(select(DeckRow).where(or_(DeckRow.id == ref, DeckRow.slug == ref))).first()
+
+
+def list_decks(session: Session) -> list[DeckRow]:
+    return list(session.scalars(select(DeckRow).order_by(DeckRow.created_at.desc(), DeckRow.id)))
+
+
+def load_slides(session: Session, deck_id: str) -> list[SlideRow]:
+    return list(
+        session.scalars(select(SlideRow).where(SlideRow.deck_id == deck_id).order_by(SlideRow.number))
+    )
+
+
+def first_slide(session: Session, deck_id: str) -> SlideRow | None:
+    query = select(SlideRow).where(SlideRow.deck_id == deck_id).order_by(SlideRow.number).limit(1)
+    return session.scalars(query).first()
+
+
+def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:
+    query = (
+        select(NotesDocRow)
+        .where(NotesDocRow.deck_id == deck_id)
+        .options(selectinload(NotesDocRow.sections))
+        .order_by(NotesDocRow.position)
+    )
+    return list(session.scalars(query))
+
+
+def save_ingested(session: Session, deck_row: DeckRow, deck: Deck, *, keep_title: bool) -> None:
+    """Replace the deck's slides and notes sections with a finished ingestion, and mark it ready."""
+    session.execute(delete(SlideRow).where(SlideRow.deck_id == deck_row.id))
+    session.add_all(
+        SlideRow(
+            deck_id=deck_row.id,
+            number=s.number,
+            title=s.title,
+            text=s.text,
+            notes=s.notes,
+            ocr=s.ocr,
+            image_hash=s.image_hash,
+            thumb_hash=s.thumb_hash,
+            width=s.width,
+            height=s.height,
+        )
+        for s in deck.slides
+    )
+    # Parsed notes come back in upload order, the order their rows were created in.
+    for doc, parsed in zip(load_notes(session, deck_row.id), deck.notes, strict=True):
+        doc.format = parsed.format
+        doc.sections = [
+            NotesSectionRow(position=i, heading_path=list(section.heading_path), text=section.text)
+            for i, section in enumerate(parsed.sections)
+        ]
+    if not keep_title and deck.title:
+        deck_row.title = deck.title
+    deck_row.slide_count = len(deck.slides)
+    deck_row.status = DeckStatus.READY
+    deck_row.error_code = deck_row.error_message = None
+
+
+def delete_deck(session: Session, deck: DeckRow) -> set[str]:
+    """Delete a deck and return the blob hashes it referenced, for the caller to collect."""
+    hashes = {deck.source_hash}
+    hashes.update(h for s in load_slides(session, deck.id) for h in (s.image_hash, s.thumb_hash))
+    hashes.update(doc.blob_hash for doc in load_notes(session, deck.id))
+    session.delete(deck)
+    session.flush()
+    return hashes
+
+
+def blob_in_use(session: Session, digest: str) -> bool:
+    checks = (
+        exists().where(DeckRow.source_hash == digest),
+        exists().where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest)),
+        exists().where(NotesDocRow.blob_hash == digest),
+    )
+    return any(session.scalar(select(check)) for check in checks)
+
+
+def slide_by_image(session: Session, digest: str) -> SlideRow | None:
+    query = select(SlideRow).where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest))
+    return session.scalars(query.limit(1)).first()

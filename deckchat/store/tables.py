@@ -1,0 +1,117 @@
+"""The SQL schema, as SQLAlchemy 2 typed mappings. Alembic migrations are generated from these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DeckRow(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(16), default="unlisted")
+    notes_mode: Mapped[str] = mapped_column(String(16), default="private")
+    allow_download: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source_filename: Mapped[str] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(8))
+    source_size: Mapped[int] = mapped_column(BigInteger)
+    slide_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    slides: Mapped[list[SlideRow]] = relationship(
+        back_populates="deck", cascade="all, delete-orphan", order_by="SlideRow.number"
+    )
+    notes_docs: Mapped[list[NotesDocRow]] = relationship(
+        back_populates="deck", cascade="all, delete-orphan", order_by="NotesDocRow.position"
+    )
+    jobs: Mapped[list[JobRow]] = relationship(back_populates="deck", cascade="all, delete-orphan")
+
+
+class SlideRow(Base):
+    __tablename__ = "slides"
+    __table_args__ = (UniqueConstraint("deck_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ocr: Mapped[bool] = mapped_column(default=False)
+    image_hash: Mapped[str] = mapped_column(String(64))
+    thumb_hash: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int]
+    height: Mapped[int]
+
+    deck: Mapped[DeckRow] = relationship(back_populates="slides")
+
+
+class NotesDocRow(Base):
+    __tablename__ = "notes_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    filename: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(8))
+    blob_hash: Mapped[str] = mapped_column(String(64))
+
+    deck: Mapped[DeckRow] = relationship(back_populates="notes_docs")
+    sections: Mapped[list[NotesSectionRow]] = relationship(
+        back_populates="doc", cascade="all, delete-orphan", order_by="NotesSectionRow.position"
+    )
+
+
+class NotesSectionRow(Base):
+    __tablename__ = "notes_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("notes_documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    heading_path: Mapped[list[Any]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+
+    doc: Mapped[NotesDocRow] = relationship(back_populates="sections")
+
+
+class JobRow(Base):
+    """One ingestion run of a deck. Its stage and progress are persisted so a restart can pick it up."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status", "status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    stage: Mapped[str] = mapped_column(String(16), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    deck: Mapped[DeckRow] = relationship(back_populates="jobs")
