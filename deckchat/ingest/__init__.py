@@ -1,0 +1,1 @@
+"""Bytes in, a Deck out: validate, convert, render, extract, OCR, split notes."""

@@ -1,0 +1,184 @@
+"""Run one deck through every ingestion stage and return the finished Deck.
+
+Stages run in the order of ``Stage``. pdfium calls all stay on the calling thread; WebP encoding and
+blob writes run on a small pool beside it, which is where most of the time goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from deckchat.core.deck import Deck, DeckFormat, NotesDocument, NotesFormat, Slide, SlideText, Stage
+from deckchat.core.ports import BlobSink, ProgressSink
+from deckchat.ingest.convert import convert_to_pdf
+from deckchat.ingest.images import slide_images
+from deckchat.ingest.limits import Limits
+from deckchat.ingest.notes import parse_notes
+from deckchat.ingest.ocr import ocr_image
+from deckchat.ingest.pdf import PDFIUM_LOCK, open_pdf, page_text, render_page
+from deckchat.ingest.pptx_text import extract_pptx
+from deckchat.ingest.validate import SourceFile, validate_deck
+
+log = logging.getLogger(__name__)
+
+# Pages rendered ahead of the encoders; bounds memory to a few bitmaps whatever the deck's length.
+_IN_FLIGHT = 4
+_JUNK_TITLES = re.compile(
+    r"^(powerpoint[- ]pr[aä]sentation|powerpoint presentation|presentation\d*|untitled.*|slide \d+"
+    r"|microsoft powerpoint.*|.*\.(pptx?|pdf|odp|key))$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    limits: Limits
+    soffice: str = "soffice"
+    convert_timeout_s: float = 180.0
+    image_width: int = 1600
+    thumb_width: int = 320
+    webp_quality: int = 80
+    ocr_min_chars: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSource:
+    file: SourceFile
+    format: NotesFormat
+    blob_hash: str
+
+
+def ingest(
+    source: SourceFile,
+    notes: Sequence[NotesSource],
+    *,
+    options: IngestOptions,
+    blobs: BlobSink,
+    progress: ProgressSink,
+    work_dir: Path,
+) -> Deck:
+    progress(Stage.VALIDATE, 0, 1)
+    fmt = validate_deck(source, options.limits)
+    texts: list[SlideText] | None = None
+    pdf_path = source.path
+    if fmt.needs_conversion:
+        progress(Stage.CONVERT, 0, 1)
+        if fmt is DeckFormat.PPTX:
+            texts = extract_pptx(source.path)
+        pdf_path = convert_to_pdf(
+            source.path, fmt, work_dir, soffice=options.soffice, timeout_s=options.convert_timeout_s
+        )
+        progress(Stage.CONVERT, 1, 1)
+    with open_pdf(pdf_path, options.limits) as pdf:
+        if texts is not None and len(texts) != len(pdf):
+            log.warning(
+                "PPTX has %d visible slides but its PDF %d pages; using PDF text", len(texts), len(pdf)
+            )
+            texts = None
+        slides = _render(pdf, texts, options, blobs, progress)
+        slides = _ocr(pdf, slides, options, progress)
+        title = _metadata_title(pdf)
+    progress(Stage.NOTES, 0, len(notes))
+    documents = [_notes_document(item) for item in notes]
+    progress(Stage.NOTES, len(notes), len(notes))
+    return Deck(
+        title=title or _first_title(slides) or Path(source.filename).stem,
+        format=fmt,
+        slides=slides,
+        notes=documents,
+    )
+
+
+def _render(
+    pdf: pdfium.PdfDocument,
+    texts: list[SlideText] | None,
+    options: IngestOptions,
+    blobs: BlobSink,
+    progress: ProgressSink,
+) -> list[Slide]:
+    total = len(pdf)
+    slides: list[Slide] = []
+    pending: deque[tuple[SlideText, Future[Slide]]] = deque()
+    progress(Stage.RENDER, 0, total)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode") as pool:
+        for index in range(total):
+            page = pdf[index]
+            image = render_page(page, options.image_width)
+            text = texts[index] if texts is not None else _pdf_slide_text(page)
+            page.close()
+            pending.append((text, pool.submit(_store_images, index + 1, image, options, blobs)))
+            while len(pending) >= _IN_FLIGHT or (index == total - 1 and pending):
+                slide_text, future = pending.popleft()
+                slides.append(_with_text(future.result(), slide_text))
+                progress(Stage.RENDER, len(slides), total)
+    return slides
+
+
+def _pdf_slide_text(page: pdfium.PdfPage) -> SlideText:
+    text = page_text(page)
+    return SlideText(title=text.title, text=text.text)
+
+
+def _store_images(number: int, image: object, options: IngestOptions, blobs: BlobSink) -> Slide:
+    images = slide_images(image, options.thumb_width, options.webp_quality)  # type: ignore[arg-type]
+    return Slide(
+        number=number,
+        title="",
+        text="",
+        notes="",
+        ocr=False,
+        image_hash=blobs.put(images.full, "webp"),
+        thumb_hash=blobs.put(images.thumb, "webp"),
+        width=images.width,
+        height=images.height,
+    )
+
+
+def _with_text(slide: Slide, text: SlideText) -> Slide:
+    return replace(slide, title=text.title, text=text.text, notes=text.notes)
+
+
+def _needs_ocr(slide: Slide, min_chars: int) -> bool:
+    visible = sum(not c.isspace() for c in slide.title + slide.text)
+    return visible < min_chars
+
+
+def _ocr(
+    pdf: pdfium.PdfDocument, slides: list[Slide], options: IngestOptions, progress: ProgressSink
+) -> list[Slide]:
+    todo = [i for i, slide in enumerate(slides) if _needs_ocr(slide, options.ocr_min_chars)]
+    progress(Stage.OCR, 0, len(todo))
+    for done, index in enumerate(todo, start=1):
+        page = pdf[index]
+        found = ocr_image(render_page(page, options.image_width))
+        page.close()
+        slide = slides[index]
+        text = "\n".join(part for part in (slide.text, found) if part)
+        slides[index] = replace(slide, text=text, ocr=True)
+        progress(Stage.OCR, done, len(todo))
+    return slides
+
+
+def _metadata_title(pdf: pdfium.PdfDocument) -> str:
+    title = " ".join((pdf.get_metadata_dict().get("Title") or "").split())
+    return "" if _JUNK_TITLES.match(title) else title
+
+
+def _first_title(slides: list[Slide]) -> str:
+    return next((slide.title for slide in slides if slide.title), "")
+
+
+def _notes_document(item: NotesSource) -> NotesDocument:
+    with PDFIUM_LOCK:
+        sections = parse_notes(item.file.path, item.format)
+    return NotesDocument(
+        filename=item.file.filename, format=item.format, blob_hash=item.blob_hash, sections=tuple(sections)
+    )

@@ -1,0 +1,73 @@
+"""Decide whether an upload can be ingested, before a job is queued for it.
+
+Everything here is quick (no rendering, no conversion), so the API can answer bad input with a 4xx at
+once rather than failing a job later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zipfile import ZipFile
+
+from defusedxml import ElementTree
+
+from deckchat.core.deck import DeckFormat, NotesFormat
+from deckchat.core.errors import TooLarge
+from deckchat.ingest.limits import Limits
+from deckchat.ingest.pdf import open_pdf
+from deckchat.ingest.sniff import sniff_deck, sniff_notes
+from deckchat.ingest.zipsafe import check_zip
+
+_ZIPPED_DECKS = {DeckFormat.PPTX, DeckFormat.ODP, DeckFormat.KEY}
+_MAX_NOTES_PAGES = 5000
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An uploaded file on disk, with the name the user gave it."""
+
+    path: Path
+    filename: str
+
+
+def validate_deck(source: SourceFile, limits: Limits) -> DeckFormat:
+    fmt = sniff_deck(source.path, source.filename, limits)
+    if fmt in _ZIPPED_DECKS:
+        check_zip(source.path, limits)
+    if fmt is DeckFormat.PDF:
+        with open_pdf(source.path, limits, label=source.filename):
+            pass
+    if fmt is DeckFormat.PPTX:
+        _check_slide_count(_pptx_slide_count(source.path), limits, source.filename)
+    return fmt
+
+
+def validate_notes(source: SourceFile, limits: Limits) -> NotesFormat:
+    fmt = sniff_notes(source.path, source.filename, limits)
+    if fmt is NotesFormat.DOCX:
+        check_zip(source.path, limits)
+    if fmt is NotesFormat.PDF:
+        # Notes are not slides: only the page-size and password checks matter.
+        with open_pdf(source.path, _notes_limits(limits), label=source.filename):
+            pass
+    return fmt
+
+
+def _notes_limits(limits: Limits) -> Limits:
+    return replace(limits, max_slides=_MAX_NOTES_PAGES)
+
+
+def _pptx_slide_count(path: Path) -> int:
+    with ZipFile(path) as archive, archive.open("ppt/presentation.xml") as part:
+        root = ElementTree.parse(part).getroot()
+    slide_list = root.find(f"{_P}sldIdLst")
+    return 0 if slide_list is None else len(slide_list)
+
+
+def _check_slide_count(count: int, limits: Limits, filename: str) -> None:
+    if count > limits.max_slides:
+        raise TooLarge(
+            f"{filename} has {count} slides; the limit is {limits.max_slides}.", code="too_many_slides"
+        )
