@@ -1,0 +1,102 @@
+"""/api/decks: upload, status, progress events, slides, notes, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette import EventSourceResponse
+
+from deckchat.api.deps import LibraryDep, SupervisorDep
+from deckchat.api.schemas import DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
+from deckchat.api.uploads import receive_upload
+from deckchat.core.errors import InvalidInput
+
+router = APIRouter(prefix="/api/decks", tags=["decks"])
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 415, 422)}
+_VISIBILITIES = {"public", "unlisted", "private"}
+_PROGRESS_POLL_S = 0.3
+
+
+@router.post("", status_code=202, response_model=DeckCreated, responses=_ERRORS)
+async def upload_deck(request: Request, library: LibraryDep, supervisor: SupervisorDep) -> DeckCreated:
+    """Upload a deck (`deck` file) with any number of `notes` files, plus optional `title`,
+    `description` and `visibility` fields. Ingestion runs in the background; watch `/progress`."""
+    with library.scratch() as folder:
+        upload = await receive_upload(request, folder, library.settings.limits)
+        visibility = upload.fields.get("visibility") or "unlisted"
+        if visibility not in _VISIBILITIES:
+            raise InvalidInput("visibility must be public, unlisted or private.", code="invalid_visibility")
+        assert upload.deck is not None
+        deck_id, job_id = await run_in_threadpool(
+            library.add,
+            upload.deck,
+            upload.notes,
+            title=(upload.fields.get("title") or "").strip() or None,
+            description=upload.fields.get("description", ""),
+            visibility=visibility,
+        )
+    if supervisor is not None:
+        supervisor.wake()
+    view = await run_in_threadpool(library.get, deck_id)
+    return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
+
+
+@router.get("", response_model=DeckList)
+async def list_decks(library: LibraryDep) -> DeckList:
+    return DeckList.model_validate({"decks": await run_in_threadpool(library.decks)})
+
+
+@router.get("/{ref}", response_model=DeckOut, responses=_ERRORS)
+async def get_deck(ref: str, library: LibraryDep) -> DeckOut:
+    """A deck by id or slug, with its status, stage and progress."""
+    return DeckOut.model_validate(await run_in_threadpool(library.get, ref))
+
+
+@router.get("/{ref}/slides", response_model=SlideList, responses=_ERRORS)
+async def get_slides(ref: str, library: LibraryDep) -> SlideList:
+    deck = await run_in_threadpool(library.get, ref)
+    slides = await run_in_threadpool(library.slides, ref)
+    return SlideList.model_validate({"deck_id": deck.id, "slides": slides})
+
+
+@router.get("/{ref}/notes", response_model=NotesList, responses=_ERRORS)
+async def get_notes(ref: str, library: LibraryDep) -> NotesList:
+    deck = await run_in_threadpool(library.get, ref)
+    documents = await run_in_threadpool(library.notes, ref)
+    return NotesList.model_validate({"deck_id": deck.id, "documents": documents})
+
+
+@router.delete("/{ref}", status_code=204, responses=_ERRORS)
+async def delete_deck(ref: str, library: LibraryDep) -> Response:
+    await run_in_threadpool(library.remove, ref)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{ref}/progress",
+    responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
+)
+async def deck_progress(ref: str, library: LibraryDep) -> EventSourceResponse:
+    """Server-sent events: `progress` whenever the stage or count changes, then one `ready` or `failed`."""
+    await run_in_threadpool(library.get, ref)  # 404 before the stream starts
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        last = None
+        while True:
+            deck = DeckOut.model_validate(await run_in_threadpool(library.get, ref))
+            state = (deck.status, deck.progress.stage, deck.progress.done, deck.progress.total)
+            if state != last:
+                last = state
+                payload = json.dumps(deck.model_dump(mode="json"))
+                if deck.status in ("ready", "failed"):
+                    yield {"event": deck.status, "data": payload}
+                    return
+                yield {"event": "progress", "data": payload}
+            await asyncio.sleep(_PROGRESS_POLL_S)
+
+    return EventSourceResponse(events(), ping=15)

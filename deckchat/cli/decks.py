@@ -1,0 +1,158 @@
+"""add, list, show, rm: the deck library from the command line."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from deckchat.cli.output import err, fail, print_json
+from deckchat.cli.state import library
+from deckchat.core.deck import Stage
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.execute import release, run_job
+from deckchat.services.views import DeckView
+from deckchat.store.jobs import owner_id
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+DeckArg = Annotated[str, typer.Argument(help="Deck id or slug.")]
+
+_STAGE_LABELS = {
+    Stage.QUEUED: "queued",
+    Stage.VALIDATE: "checking file",
+    Stage.CONVERT: "converting with LibreOffice",
+    Stage.RENDER: "rendering slides",
+    Stage.OCR: "reading image-only slides (OCR)",
+    Stage.NOTES: "reading notes",
+    Stage.STORE: "saving",
+}
+
+
+class VisibilityChoice(StrEnum):
+    public = "public"
+    unlisted = "unlisted"
+    private = "private"
+
+
+def add(
+    file: Annotated[
+        Path, typer.Argument(help="The deck: PDF, PPTX, PPT, ODP or Keynote.", show_default=False)
+    ],
+    notes: Annotated[
+        list[Path] | None,
+        typer.Option("--notes", help="A notes file (Markdown, TXT, DOCX, PDF); repeatable."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Deck title; default: from the file.")] = None,
+    visibility: Annotated[
+        VisibilityChoice, typer.Option(help="Who can open the deck.")
+    ] = VisibilityChoice.unlisted,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest a deck and its notes, wait until it is ready, and print its URL."""
+    paths = [file, *(notes or [])]
+    for path in paths:
+        if not path.is_file():
+            fail(f"{path}: no such file.")
+    lib = library()
+    owner = owner_id()
+    deck_id, job_id = lib.add(
+        SourceFile(file, file.name),
+        [SourceFile(path, path.name) for path in notes or []],
+        title=title,
+        visibility=visibility.value,
+        owner=owner,
+    )
+    try:
+        with _progress_bar() as bar:
+            task = bar.add_task("starting", total=None)
+
+            def show(stage: Stage, done: int, total: int) -> None:
+                bar.update(
+                    task,
+                    description=_STAGE_LABELS.get(stage, stage.value),
+                    completed=done,
+                    total=total or None,
+                )
+
+            run_job(lib, job_id, owner, listener=show)
+    except KeyboardInterrupt:
+        release(lib, job_id)
+        fail("interrupted; the upload is kept and the job will be retried by `deckchat serve`.", 130)
+    deck = lib.get(deck_id)
+    if deck.status != "ready":
+        assert deck.error is not None
+        fail(f"{file.name}: {deck.error.message} [{deck.error.code}]")
+    if json_out:
+        print_json(_summary(deck))
+    else:
+        err.print(f"Ready: {deck.title} ({deck.slide_count} slides)", highlight=False)
+        print(deck.url)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _summary(deck: DeckView) -> dict[str, object]:
+    return {
+        "id": deck.id,
+        "slug": deck.slug,
+        "url": deck.url,
+        "status": deck.status,
+        "slide_count": deck.slide_count,
+        "title": deck.title,
+    }
+
+
+def list_decks(json_out: JsonOpt = False) -> None:
+    """List the decks in DECKCHAT_HOME."""
+    decks = library().decks()
+    if json_out:
+        print_json({"decks": [_summary(deck) | {"error": deck.error} for deck in decks]})
+        return
+    if not decks:
+        err.print("No decks yet: add one with `deckchat add FILE`.")
+        return
+    table = Table("id", "slug", "status", "slides", "title")
+    for deck in decks:
+        table.add_row(deck.id, deck.slug, deck.status, str(deck.slide_count), deck.title)
+    Console().print(table)
+
+
+def show(deck: DeckArg, json_out: JsonOpt = False) -> None:
+    """Show a deck and every slide's title, text, notes and image URLs."""
+    lib = library()
+    view = lib.get(deck)
+    slides = lib.slides(deck)
+    notes = lib.notes(deck)
+    if json_out:
+        print_json(_summary(view) | {"error": view.error, "slides": slides, "notes_documents": notes})
+        return
+    typer.echo(f"{view.title}  [{view.status}]  {view.url}")
+    for slide in slides:
+        flag = " (OCR)" if slide.ocr else ""
+        typer.echo(f"\n--- slide {slide.number}: {slide.title}{flag}")
+        if slide.text:
+            typer.echo(slide.text)
+        if slide.notes:
+            typer.echo(f"[notes] {slide.notes}")
+    for doc in notes:
+        typer.echo(f"\n=== notes: {doc.filename} ({len(doc.sections)} sections)")
+
+
+def rm(deck: DeckArg) -> None:
+    """Delete a deck, its images and its notes."""
+    deck_id = library().remove(deck)
+    err.print(f"Deleted deck {deck_id}.", highlight=False)

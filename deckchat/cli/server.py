@@ -1,0 +1,34 @@
+"""serve: run the API, the site and the ingestion workers in one process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from deckchat.api.app import create_app
+from deckchat.cli.output import err
+from deckchat.cli.state import settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on [default: DECKCHAT_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: DECKCHAT_PORT].")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Add the bundled demo deck first if it is missing.")
+    ] = False,
+) -> None:
+    """Serve the API, the deck sites and the background ingestion."""
+    config = settings()
+    if host is not None:
+        config.host = host
+    if port is not None:
+        config.port = port
+    if demo:
+        from deckchat.demo.install import ensure_demo
+
+        url = ensure_demo()
+        err.print(f"Demo deck: {url}", highlight=False)
+    err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning")

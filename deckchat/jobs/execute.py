@@ -1,0 +1,111 @@
+"""Run one claimed ingestion job to its end: a ready deck, or a failed one with the reason."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from deckchat.core.deck import NotesFormat, Stage
+from deckchat.core.errors import DeckchatError
+from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.progress import JobProgress, LeaseLost
+from deckchat.services.library import Library
+from deckchat.store import decks as deck_rows
+from deckchat.store import jobs
+from deckchat.store.tables import DeckRow, JobRow
+
+log = logging.getLogger(__name__)
+
+
+def ingest_options(library: Library) -> IngestOptions:
+    s = library.settings
+    return IngestOptions(
+        limits=s.limits,
+        soffice=s.soffice,
+        convert_timeout_s=s.convert_timeout_s,
+        image_width=s.image_width,
+        thumb_width=s.thumb_width,
+        webp_quality=s.webp_quality,
+        ocr_min_chars=s.ocr_min_chars,
+    )
+
+
+def run_job(
+    library: Library,
+    job_id: str,
+    owner: str,
+    listener: Callable[[Stage, int, int], None] | None = None,
+) -> None:
+    """Ingest the job's deck. Failures the user can act on are recorded on the deck, not raised."""
+    with library.db.session() as session:
+        job = session.get_one(JobRow, job_id)
+        deck = session.get_one(DeckRow, job.deck_id)
+        source = SourceFile(library.blobs.path(deck.source_hash), deck.source_filename)
+        notes = [
+            NotesSource(
+                SourceFile(library.blobs.path(d.blob_hash), d.filename), NotesFormat(d.format), d.blob_hash
+            )
+            for d in deck_rows.load_notes(session, deck.id)
+        ]
+        keep_title = deck.title != _stem(deck.source_filename)
+    try:
+        with (
+            JobProgress(library.db, job_id, owner, library.settings.job_lease_s, listener) as progress,
+            library.scratch("job-") as work_dir,
+        ):
+            result = ingest(
+                source,
+                notes,
+                options=ingest_options(library),
+                blobs=library.blobs,
+                progress=progress,
+                work_dir=work_dir,
+            )
+            progress(Stage.STORE, 0, 1)
+    except LeaseLost:
+        log.warning("job %s was taken over by another worker; dropping this run", job_id)
+        return
+    except DeckchatError as error:
+        _record_failure(library, job_id, owner, error.code, error.message)
+        return
+    except Exception:
+        log.exception("ingestion of job %s failed", job_id)
+        _record_failure(
+            library,
+            job_id,
+            owner,
+            "ingest_failed",
+            "Ingestion failed because of an internal error; the details are in the server log.",
+        )
+        return
+    with library.db.session() as session:
+        job = session.get_one(JobRow, job_id, with_for_update=True)
+        if not _still_ours(job, owner):
+            return
+        deck = session.get_one(DeckRow, job.deck_id)
+        deck_rows.save_ingested(session, deck, result, keep_title=keep_title)
+        jobs.finish(session, job)
+
+
+def _stem(filename: str) -> str:
+    return filename.rsplit(".", 1)[0]
+
+
+def _still_ours(job: JobRow, owner: str) -> bool:
+    return job.status == jobs.RUNNING and job.lease_owner == owner
+
+
+def _record_failure(library: Library, job_id: str, owner: str, code: str, message: str) -> None:
+    with library.db.session() as session:
+        job = session.get_one(JobRow, job_id)
+        if _still_ours(job, owner):
+            jobs.fail(session, job, code, message)
+
+
+def release(library: Library, job_id: str) -> None:
+    """Give an interrupted job back to the queue (the CLI calls this on Ctrl-C)."""
+    with library.db.session() as session:
+        job = session.get_one(JobRow, job_id)
+        if job.status == jobs.RUNNING:
+            jobs.release(session, job, library.settings.job_max_attempts)

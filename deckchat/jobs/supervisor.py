@@ -1,0 +1,101 @@
+"""The server's job loop: claim queued jobs and run each in a child process, a few at a time."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+
+from deckchat.services.library import Library
+from deckchat.store import jobs
+from deckchat.store.tables import JobRow
+
+log = logging.getLogger(__name__)
+_POLL_S = 0.5
+
+
+class Supervisor:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.owner = jobs.owner_id()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._thread = threading.Thread(target=self._loop, name="job-supervisor", daemon=True)
+
+    def start(self) -> None:
+        with self.library.db.session() as session:
+            released = jobs.release_dead(session, self.library.settings.job_max_attempts)
+        if released:
+            log.info("requeued %d job(s) left running by a process that died", released)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for work now rather than at the next poll (called after an upload)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+        for child in self._children.values():
+            child.kill()
+            child.wait()
+        self._children.clear()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._reap()
+                self._fill()
+            except Exception:
+                log.exception("job supervisor iteration failed; retrying")
+            self._wake.wait(_POLL_S)
+            self._wake.clear()
+
+    def _fill(self) -> None:
+        settings = self.library.settings
+        while len(self._children) < settings.workers and not self._stop.is_set():
+            with self.library.db.session() as session:
+                job = jobs.claim_next(session, self.owner, settings.job_lease_s)
+                job_id = job.id if job else None
+            if job_id is None:
+                return
+            self._children[job_id] = self._spawn(job_id)
+
+    def _spawn(self, job_id: str) -> subprocess.Popen[bytes]:
+        command = [
+            sys.executable,
+            "-m",
+            "deckchat.jobs.worker",
+            "--job",
+            job_id,
+            "--owner",
+            self.owner,
+            "--parent",
+            str(os.getpid()),
+        ]
+        child = subprocess.Popen(command, stdin=subprocess.PIPE)
+        assert child.stdin is not None
+        child.stdin.write(self.library.settings.model_dump_json().encode())
+        child.stdin.close()
+        log.info("job %s started in worker pid %d", job_id, child.pid)
+        return child
+
+    def _reap(self) -> None:
+        for job_id, child in list(self._children.items()):
+            code = child.poll()
+            if code is None:
+                continue
+            del self._children[job_id]
+            if code != 0:
+                log.error("worker for job %s exited with %d", job_id, code)
+            self._release_if_unfinished(job_id)
+
+    def _release_if_unfinished(self, job_id: str) -> None:
+        with self.library.db.session() as session:
+            job = session.get(JobRow, job_id)
+            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+                jobs.release(session, job, self.library.settings.job_max_attempts)

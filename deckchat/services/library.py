@@ -1,0 +1,188 @@
+"""The deck library: add, list, show and remove decks, over the store and the blob files."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from deckchat.core.errors import NotFound
+from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
+from deckchat.services.views import (
+    DeckView,
+    ErrorView,
+    NotesDocView,
+    NotesSectionView,
+    ProgressView,
+    SlideView,
+    media_url,
+)
+from deckchat.settings import Settings
+from deckchat.store import decks as deck_rows
+from deckchat.store import jobs
+from deckchat.store.blobs import BlobStore
+from deckchat.store.db import Database, migrate
+from deckchat.store.tables import DeckRow
+
+log = logging.getLogger(__name__)
+
+
+class Library:
+    def __init__(self, settings: Settings, *, migrate_schema: bool = True) -> None:
+        settings.ensure_dirs()
+        self.settings = settings
+        self.db = Database(settings.db_url)
+        if migrate_schema:
+            migrate(self.db.engine)
+        self.blobs = BlobStore(settings.blob_dir)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    @contextmanager
+    def scratch(self, prefix: str = "upload-") -> Iterator[Path]:
+        """A private temp folder inside DECKCHAT_HOME, removed afterwards."""
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.settings.work_dir))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def add(
+        self,
+        deck: SourceFile,
+        notes: Sequence[SourceFile] = (),
+        *,
+        title: str | None = None,
+        description: str = "",
+        visibility: str = "unlisted",
+        owner: str | None = None,
+    ) -> tuple[str, str]:
+        """Check the files, store them durably, and queue their ingestion; returns (deck id, job id).
+
+        With ``owner`` the job is claimed by that worker at once (the CLI runs it in-process).
+        """
+        limits = self.settings.limits
+        fmt = validate_deck(deck, limits)
+        notes_formats = [validate_notes(item, limits) for item in notes]
+        # Blobs first, rows second: a crash in between leaves an unreferenced file, never a row
+        # pointing at nothing.
+        source_hash = self.blobs.put_file(deck.path)
+        notes_rows = tuple(
+            deck_rows.NewNotes(item.filename, fmt_.value, self.blobs.put_file(item.path))
+            for item, fmt_ in zip(notes, notes_formats, strict=True)
+        )
+        new = deck_rows.NewDeck(
+            title=title or Path(deck.filename).stem,
+            description=description,
+            visibility=visibility,
+            source_hash=source_hash,
+            source_filename=deck.filename,
+            source_format=fmt.value,
+            source_size=deck.path.stat().st_size,
+            notes=notes_rows,
+        )
+        with self.db.session() as session:
+            row = deck_rows.add_deck(session, new)
+            job = jobs.enqueue(session, row.id, owner=owner, lease_s=self.settings.job_lease_s)
+            if owner:
+                row.status = "processing"
+            return row.id, job.id
+
+    def get(self, ref: str) -> DeckView:
+        with self.db.session() as session:
+            return self._view(session, self._find(session, ref))
+
+    def decks(self) -> list[DeckView]:
+        with self.db.session() as session:
+            return [self._view(session, row) for row in deck_rows.list_decks(session)]
+
+    def slides(self, ref: str) -> list[SlideView]:
+        with self.db.session() as session:
+            deck = self._find(session, ref)
+            return [
+                SlideView(
+                    number=s.number,
+                    title=s.title,
+                    text=s.text,
+                    notes=s.notes,
+                    ocr=s.ocr,
+                    image=media_url(s.image_hash),
+                    thumbnail=media_url(s.thumb_hash),
+                    width=s.width,
+                    height=s.height,
+                )
+                for s in deck_rows.load_slides(session, deck.id)
+            ]
+
+    def notes(self, ref: str) -> list[NotesDocView]:
+        with self.db.session() as session:
+            deck = self._find(session, ref)
+            return [
+                NotesDocView(
+                    filename=doc.filename,
+                    format=doc.format,
+                    sections=[NotesSectionView(list(s.heading_path), s.text) for s in doc.sections],
+                )
+                for doc in deck_rows.load_notes(session, deck.id)
+            ]
+
+    def remove(self, ref: str) -> str:
+        """Delete a deck and any blob files no other deck uses; returns the deck's id."""
+        with self.db.session() as session:
+            deck = self._find(session, ref)
+            deck_id = deck.id
+            hashes = deck_rows.delete_deck(session, deck)
+        with self.db.session() as session:
+            unused = [digest for digest in hashes if not deck_rows.blob_in_use(session, digest)]
+        for digest in unused:
+            self.blobs.delete(digest)
+        return deck_id
+
+    def media_path(self, digest: str) -> Path:
+        """The file behind a /media URL, for hashes that belong to a slide image."""
+        if not self.blobs.exists(digest):
+            raise NotFound("No such image.", code="image_not_found")
+        with self.db.session() as session:
+            if deck_rows.slide_by_image(session, digest) is None:
+                raise NotFound("No such image.", code="image_not_found")
+        return self.blobs.path(digest)
+
+    def deck_url(self, slug: str) -> str:
+        return f"{self.settings.base_url}/d/{slug}"
+
+    def _find(self, session: Session, ref: str) -> DeckRow:
+        deck = deck_rows.find_deck(session, ref)
+        if deck is None:
+            raise NotFound(f"No deck with id or slug {ref!r}.", code="deck_not_found")
+        return deck
+
+    def _view(self, session: Session, deck: DeckRow) -> DeckView:
+        job = jobs.latest_job(session, deck.id)
+        first = deck_rows.first_slide(session, deck.id)
+        return DeckView(
+            id=deck.id,
+            slug=deck.slug,
+            title=deck.title,
+            description=deck.description,
+            visibility=deck.visibility,
+            status=deck.status,
+            slide_count=deck.slide_count,
+            source_filename=deck.source_filename,
+            source_format=deck.source_format,
+            url=self.deck_url(deck.slug),
+            thumbnail=media_url(first.thumb_hash) if first else None,
+            progress=ProgressView(
+                job_id=job.id if job else None,
+                stage=job.stage if job else "done",
+                done=job.done if job else 0,
+                total=job.total if job else 0,
+            ),
+            error=ErrorView(deck.error_code, deck.error_message or "") if deck.error_code else None,
+            created_at=deck.created_at,
+        )

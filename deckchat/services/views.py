@@ -1,0 +1,69 @@
+"""Read-only views of decks and slides, shaped for the API and the CLI's JSON alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorView:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    job_id: str | None
+    stage: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeckView:
+    id: str
+    slug: str
+    title: str
+    description: str
+    visibility: str
+    status: str
+    slide_count: int
+    source_filename: str
+    source_format: str
+    url: str
+    thumbnail: str | None
+    progress: ProgressView
+    error: ErrorView | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SlideView:
+    number: int
+    title: str
+    text: str
+    notes: str
+    ocr: bool
+    image: str
+    thumbnail: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSectionView:
+    heading_path: list[str]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotesDocView:
+    filename: str
+    format: str
+    sections: list[NotesSectionView]
+
+
+def media_url(digest: str) -> str:
+    """Where the server serves a blob: the hash in the path makes the URL immutable."""
+    return f"/media/{digest}.webp"

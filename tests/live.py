@@ -1,0 +1,74 @@
+"""Run a real `deckchat serve` process for tests that need one (crash recovery, the browser)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, home: Path, **env: str) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DECKCHAT_HOME": str(home), "DECKCHAT_PORT": str(self.port), **env}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = home.parent / f"server-{self.port}.log"
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "deckchat.cli.main", "serve"],
+            env=self.env,
+            cwd=REPO,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"server exited: {self.log.read_text()[-2000:]}"
+            try:
+                if httpx.get(f"{self.url}/api/decks", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown handlers, no cleanup."""
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def wait_ready(self, deck_id: str, timeout: float = 300) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            deck: dict[str, object] = httpx.get(f"{self.url}/api/decks/{deck_id}", timeout=10).json()
+            if deck["status"] in ("ready", "failed"):
+                return deck
+            time.sleep(0.3)
+        raise TimeoutError(f"deck {deck_id} not ready in {timeout} s")
