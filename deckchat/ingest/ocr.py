@@ -32,7 +32,12 @@ def ocr_image(image: Image.Image) -> str:
     if result.boxes is None or not result.txts:
         return ""
     words = [(_box_geometry(box), text) for box, text in zip(result.boxes, result.txts, strict=True)]
-    return "\n".join(_lines(words))
+    return "\n".join(line for line in _lines(words) if _meaningful(line))
+
+
+def _meaningful(line: str) -> bool:
+    # On photos the recogniser reports stray single glyphs ("0", "一"); a lone character says nothing.
+    return sum(char.isalnum() for char in line) >= 2
 
 
 def _box_geometry(box: Any) -> tuple[float, float, float]:

@@ -1,0 +1,175 @@
+"""Every deck in ../shared/decks, ingested end to end (real LibreOffice, pdfium, rapidocr), checked
+against what the files themselves say."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from defusedxml import ElementTree
+from PIL import Image
+from pptx import Presentation
+
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.execute import run_job
+from deckchat.services.library import Library
+from deckchat.services.views import SlideView
+from deckchat.settings import Settings
+from deckchat.store.jobs import owner_id
+
+pytestmark = pytest.mark.slow
+
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+MIN_CHARS = Settings().ocr_min_chars
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    lib = Library(Settings(home=tmp_path_factory.mktemp("home")))
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="module")
+def ingested(decks_dir: Path, library: Library) -> dict[str, list[SlideView]]:
+    """Each real deck's slides, as stored after a full ingestion."""
+    owner = owner_id()
+    result: dict[str, list[SlideView]] = {}
+    for path in sorted(decks_dir.glob("*.p*")):
+        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+        run_job(library, job_id, owner)
+        deck = library.get(deck_id)
+        assert deck.status == "ready", (path.name, deck.error)
+        result[path.name] = library.slides(deck_id)
+    assert len(result) == 12
+    return result
+
+
+def _pdf_page_texts(path: Path) -> list[str]:
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _pptx_visible_slides(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("ppt/presentation.xml"))
+    return len(root.find(f"{P}sldIdLst") or [])
+
+
+def _visible(text: str) -> int:
+    return sum(not c.isspace() for c in text)
+
+
+def test_slide_counts_match_the_files(ingested: dict[str, list[SlideView]], decks_dir: Path) -> None:
+    for name, slides in ingested.items():
+        path = decks_dir / name
+        expected = len(_pdf_page_texts(path)) if name.endswith(".pdf") else _pptx_visible_slides(path)
+        assert [s.number for s in slides] == list(range(1, expected + 1)), name
+
+
+def test_pdf_slides_with_a_text_layer_keep_it(ingested: dict[str, list[SlideView]], decks_dir: Path) -> None:
+    for name in (n for n in ingested if n.endswith(".pdf")):
+        for slide, layer in zip(ingested[name], _pdf_page_texts(decks_dir / name), strict=True):
+            if _visible(layer) >= MIN_CHARS:
+                assert not slide.ocr, (name, slide.number)
+                words = [w for w in layer.split() if len(w) > 3][:3]
+                assert all(w in slide.title + " " + slide.text for w in words), (name, slide.number, words)
+
+
+def test_pptx_slides_with_text_keep_it(ingested: dict[str, list[SlideView]], decks_dir: Path) -> None:
+    for name in (n for n in ingested if n.endswith(".pptx")):
+        prs = Presentation(str(decks_dir / name))
+        for slide, source in zip(ingested[name], prs.slides, strict=True):
+            shape_text = " ".join(s.text_frame.text for s in source.shapes if s.has_text_frame)
+            if _visible(shape_text) >= MIN_CHARS:
+                assert not slide.ocr and _visible(slide.title + slide.text) >= MIN_CHARS, (name, slide.number)
+
+
+def test_image_only_slides_are_ocrd(ingested: dict[str, list[SlideView]]) -> None:
+    expected = {
+        ("cncf-what-is-cloud-native-2016.pdf", 53): "The S word",
+        ("cncf-what-is-cloud-native-2016.pdf", 54): "Standards",
+        ("cncf-what-is-cloud-native-2016.pdf", 57): "Docker",
+        ("k8s-new-contributor-orientation-2025-04.pdf", 70): "Q&A",
+        ("mipt-ml-lecture02-linear-models.pdf", 42): "Backup",
+        ("msra-ai-system-14-ai-for-systems-zh.pdf", 1): "人工智能系统",
+        ("cncf-overview-japanese-2018.pdf", 34): "付録",
+        ("ms-workshop-intro-regression-r-tidymodels-es.pptx", 21): "Resumen",
+    }
+    for (name, number), phrase in expected.items():
+        slide = ingested[name][number - 1]
+        assert slide.ocr and phrase in slide.text, (name, number, slide.text)
+    # Photos without any words stay empty rather than collecting stray glyphs.
+    photo = ingested["cncf-what-is-cloud-native-2016.pdf"][8]
+    assert photo.ocr and photo.text == ""
+
+
+def test_speaker_notes_are_on_exactly_the_slides_that_have_them(
+    ingested: dict[str, list[SlideView]], decks_dir: Path
+) -> None:
+    counts: dict[str, int] = {}
+    for name in (n for n in ingested if n.endswith(".pptx")):
+        prs = Presentation(str(decks_dir / name))
+        has_notes = [
+            s.has_notes_slide and bool(s.notes_slide.notes_text_frame.text.strip()) for s in prs.slides
+        ]
+        assert [bool(s.notes) for s in ingested[name]] == has_notes, name
+        counts[name] = sum(has_notes)
+    # The counts SOURCES.md gives for these decks.
+    assert counts == {
+        "aes-2011-evaluation-communication-tables.pptx": 11,
+        "ecodesign-tuwien-electronics-sustainability-de.pptx": 12,
+        "ms-python-pandas-series-dataframe.pptx": 0,
+        "ms-workshop-clean-prepare-data-python.pptx": 32,
+        "ms-workshop-intro-regression-r-tidymodels-es.pptx": 13,
+        "owasp-top10-2013-presentation.pptx": 5,
+    }
+
+
+def test_smartart_and_chart_text_is_extracted(ingested: dict[str, list[SlideView]]) -> None:
+    owasp = ingested["owasp-top10-2013-presentation.pptx"]
+    assert "First developed in 2003" in owasp[1].text  # SmartArt only
+    assert owasp[2].text.index("A1: Injection") < owasp[2].text.index("A10: Unvalidated Redirects")
+    assert "Vulnerable Download 26%" in owasp[35].text  # a pie chart's data labels
+    assert "AntiSamy" in owasp[35].text  # a bar chart's categories
+
+
+def test_every_image_decodes_at_the_expected_size(
+    ingested: dict[str, list[SlideView]], decks_dir: Path, library: Library
+) -> None:
+    settings = library.settings
+    for name, slides in ingested.items():
+        aspect = _page_aspects(decks_dir / name, len(slides))
+        for slide, (page_w, page_h) in zip(slides, aspect, strict=True):
+            full = _decode(library, slide.image)
+            thumb = _decode(library, slide.thumbnail)
+            assert full.size == (settings.image_width, slide.height) == (slide.width, slide.height)
+            assert abs(full.height - settings.image_width * page_h / page_w) <= 1, (name, slide.number)
+            assert thumb.width == settings.thumb_width
+            assert abs(thumb.height - settings.thumb_width * page_h / page_w) <= 1, (name, slide.number)
+
+
+def _decode(library: Library, url: str) -> Image.Image:
+    digest = url.removeprefix("/media/").removesuffix(".webp")
+    image = Image.open(io.BytesIO(library.blobs.path(digest).read_bytes()))
+    assert image.format == "WEBP"
+    image.load()
+    return image
+
+
+def _page_aspects(path: Path, count: int) -> list[tuple[float, float]]:
+    if path.suffix == ".pdf":
+        pdf = pdfium.PdfDocument(path)
+        try:
+            return [pdf.get_page_size(i) for i in range(len(pdf))]
+        finally:
+            pdf.close()
+    prs = Presentation(str(path))
+    return [(float(prs.slide_width or 1), float(prs.slide_height or 1))] * count
