@@ -32,13 +32,14 @@ class LiveServer:
 
     def start(self, timeout: float = 60) -> LiveServer:
         self.home.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "deckchat.cli.main", "serve"],
-            env=self.env,
-            cwd=REPO,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "deckchat.cli.main", "serve"],
+                env=self.env,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"server exited: {self.log.read_text()[-2000:]}"

@@ -15,6 +15,7 @@ from deckchat.core.deck import DeckFormat
 from deckchat.core.errors import ConversionFailed, MissingDependency
 
 # Hidden slides stay hidden: viewers see, and numbers follow, the slides the presenter shows.
+_BACKSTOP_S = 15
 _PDF_FILTER = "pdf:impress_pdf_Export:" + json.dumps(
     {
         "ExportHiddenSlides": {"type": "boolean", "value": "false"},
@@ -48,6 +49,11 @@ def convert_to_pdf(src: Path, fmt: DeckFormat, work_dir: Path, *, soffice: str, 
     shutil.copyfile(src, source)
     out_dir = job_dir / "out"
     command = [
+        # If our worker is killed mid-conversion, nothing else would stop LibreOffice: coreutils'
+        # timeout kills the whole process group shortly after our own deadline, whoever is left.
+        "timeout",
+        "--signal=KILL",
+        str(int(timeout_s) + _BACKSTOP_S),
         binary,
         "--headless",
         "--norestore",

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _IN_FLIGHT = 4
 _JUNK_TITLES = re.compile(
     r"^(powerpoint[- ]pr[aä]sentation|powerpoint presentation|presentation\d*|untitled.*|slide \d+"
-    r"|microsoft powerpoint.*|.*\.(pptx?|pdf|odp|key))$",
+    r"|microsoft powerpoint.*|.*\.(pptx?|pdf|odp|key)|.*title goes here.*|click to (add|edit) title)$",
     re.IGNORECASE,
 )
 

@@ -30,6 +30,7 @@ class Supervisor:
             released = jobs.release_dead(session, self.library.settings.job_max_attempts)
         if released:
             log.info("requeued %d job(s) left running by a process that died", released)
+        self.library.sweep_scratch()
         self._thread.start()
 
     def wake(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -46,12 +47,25 @@ class Library:
 
     @contextmanager
     def scratch(self, prefix: str = "upload-") -> Iterator[Path]:
-        """A private temp folder inside DECKCHAT_HOME, removed afterwards."""
-        path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.settings.work_dir))
+        """A private temp folder inside DECKCHAT_HOME, removed afterwards.
+
+        Its name carries our pid, so ``sweep_scratch`` can tell folders left by a killed process.
+        """
+        path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=self.settings.work_dir))
         try:
             yield path
         finally:
             shutil.rmtree(path, ignore_errors=True)
+
+    def sweep_scratch(self) -> int:
+        """Remove scratch folders whose process is gone; returns how many."""
+        swept = 0
+        for folder in self.settings.work_dir.iterdir():
+            pid = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
+            if pid.isdigit() and not jobs.process_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                swept += 1
+        return swept
 
     def add(
         self,

@@ -96,7 +96,7 @@ def release_dead(session: Session, max_attempts: int) -> int:
     released = 0
     for job in session.scalars(select(JobRow).where(JobRow.status == RUNNING)):
         owner_host, _, pid = (job.lease_owner or "").rpartition(":")
-        if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+        if owner_host == host and pid.isdigit() and not process_alive(int(pid)):
             release(session, job, max_attempts)
             released += 1
     return released
@@ -117,7 +117,7 @@ def release(session: Session, job: JobRow, max_attempts: int) -> None:
     session.get_one(DeckRow, job.deck_id).status = DeckStatus.QUEUED
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -20,9 +20,30 @@ router = APIRouter(prefix="/api/decks", tags=["decks"])
 _ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 415, 422)}
 _VISIBILITIES = {"public", "unlisted", "private"}
 _PROGRESS_POLL_S = 0.3
+# The route parses its multipart body as a stream (see uploads.py), so FastAPI cannot infer it.
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["deck"],
+                    "properties": {
+                        "deck": {"type": "string", "format": "binary"},
+                        "notes": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "visibility": {"type": "string", "enum": sorted(_VISIBILITIES)},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
-@router.post("", status_code=202, response_model=DeckCreated, responses=_ERRORS)
+@router.post("", status_code=202, response_model=DeckCreated, responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
 async def upload_deck(request: Request, library: LibraryDep, supervisor: SupervisorDep) -> DeckCreated:
     """Upload a deck (`deck` file) with any number of `notes` files, plus optional `title`,
     `description` and `visibility` fields. Ingestion runs in the background; watch `/progress`."""

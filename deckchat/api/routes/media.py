@@ -13,7 +13,8 @@ router = APIRouter(tags=["media"])
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-@router.api_route("/media/{name}", methods=["GET", "HEAD"], response_class=FileResponse)
+@router.head("/media/{name}", include_in_schema=False)
+@router.get("/media/{name}", response_class=FileResponse)
 async def media(name: str, request: Request, library: LibraryDep) -> Response:
     digest, dot, ext = name.partition(".")
     if ext != "webp" or not dot:
