@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { clampSlide, deckPath, parseRoute } from "./router";
+
+describe("parseRoute", () => {
+  it("reads the home page", () => {
+    expect(parseRoute("/")).toEqual({ page: "home" });
+  });
+
+  it("reads a deck with and without a slide number", () => {
+    expect(parseRoute("/d/pandas-intro")).toEqual({ page: "deck", slug: "pandas-intro", slide: null });
+    expect(parseRoute("/d/pandas-intro/")).toEqual({ page: "deck", slug: "pandas-intro", slide: null });
+    expect(parseRoute("/d/pandas-intro/7")).toEqual({ page: "deck", slug: "pandas-intro", slide: 7 });
+  });
+
+  it("decodes the slug and round-trips through deckPath", () => {
+    const path = deckPath("café deck", 3);
+    expect(path).toBe("/d/caf%C3%A9%20deck/3");
+    expect(parseRoute(path)).toEqual({ page: "deck", slug: "café deck", slide: 3 });
+  });
+
+  it("rejects anything else", () => {
+    for (const path of ["/d", "/d/", "/d/x/two", "/d/x/1/2", "/decks", "/d/%E0%A4%A"]) {
+      expect(parseRoute(path)).toEqual({ page: "missing" });
+    }
+  });
+});
+
+describe("clampSlide", () => {
+  it("starts at slide 1 when no number is asked for", () => {
+    expect(clampSlide(null, 10)).toBe(1);
+  });
+
+  it("keeps the number within the deck", () => {
+    expect(clampSlide(4, 10)).toBe(4);
+    expect(clampSlide(0, 10)).toBe(1);
+    expect(clampSlide(-3, 10)).toBe(1);
+    expect(clampSlide(11, 10)).toBe(10);
+    expect(clampSlide(Number.MAX_SAFE_INTEGER, 10)).toBe(10);
+    expect(clampSlide(Number.NaN, 10)).toBe(1);
+  });
+
+  it("answers 1 for an empty deck", () => {
+    expect(clampSlide(5, 0)).toBe(1);
+  });
+});
