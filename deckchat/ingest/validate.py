@@ -35,7 +35,7 @@ class SourceFile:
 def validate_deck(source: SourceFile, limits: Limits) -> DeckFormat:
     fmt = sniff_deck(source.path, source.filename, limits)
     if fmt in _ZIPPED_DECKS:
-        check_zip(source.path, limits)
+        check_zip(source.path, limits, filename=source.filename)
     if fmt is DeckFormat.PDF:
         with open_pdf(source.path, limits, label=source.filename):
             pass
@@ -47,7 +47,7 @@ def validate_deck(source: SourceFile, limits: Limits) -> DeckFormat:
 def validate_notes(source: SourceFile, limits: Limits) -> NotesFormat:
     fmt = sniff_notes(source.path, source.filename, limits)
     if fmt is NotesFormat.DOCX:
-        check_zip(source.path, limits)
+        check_zip(source.path, limits, filename=source.filename)
     if fmt is NotesFormat.PDF:
         # Notes are not slides: only the page-size and password checks matter.
         with open_pdf(source.path, _notes_limits(limits), label=source.filename):
