@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -85,6 +87,17 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @property
+    def temp_dir(self) -> Path:
+        return self.home / "tmp"
+
     def ensure_dirs(self) -> None:
-        for path in (self.home, self.blob_dir, self.work_dir):
+        for path in (self.home, self.blob_dir, self.work_dir, self.temp_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+    def confine_temp_files(self) -> None:
+        """Point this process's temp files into home: libraries we call (onnxruntime, LibreOffice)
+        write to $TMPDIR, and nothing may be written outside DECKCHAT_HOME."""
+        self.ensure_dirs()
+        os.environ["TMPDIR"] = str(self.temp_dir)
+        tempfile.tempdir = None

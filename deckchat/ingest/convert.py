@@ -78,7 +78,12 @@ def convert_to_pdf(src: Path, fmt: DeckFormat, work_dir: Path, *, soffice: str, 
 
 
 def _run(command: list[str], job_dir: Path, timeout_s: float) -> None:
-    env = {**os.environ, "HOME": str(job_dir), "SAL_USE_VCLPLUGIN": "svp"}
+    # LibreOffice writes caches and settings under HOME and the XDG dirs; keep them in the job's folder.
+    private = {
+        name: str(job_dir)
+        for name in ("HOME", "TMPDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+    }
+    env = {**os.environ, **private, "SAL_USE_VCLPLUGIN": "svp"}
     with subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -25,9 +29,25 @@ def _engine() -> Any:
     return engine
 
 
+@contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def ocr_image(image: Image.Image) -> str:
     """The text in ``image``, one visual line per line, top to bottom and left to right."""
-    with _lock:
+    # onnxruntime writes a telemetry id under $XDG_CACHE_HOME (on import and on first run);
+    # keep it in our temp dir, inside DECKCHAT_HOME.
+    with _lock, _environ(XDG_CACHE_HOME=tempfile.gettempdir()):
         result = _engine()(np.asarray(image.convert("RGB")))
     if result.boxes is None or not result.txts:
         return ""

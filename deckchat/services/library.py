@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 class Library:
     def __init__(self, settings: Settings, *, migrate_schema: bool = True) -> None:
-        settings.ensure_dirs()
+        settings.confine_temp_files()
         self.settings = settings
         self.db = Database(settings.db_url)
         if migrate_schema:
