@@ -1,0 +1,23 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+.PHONY: setup demo serve test lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@.venv/bin/deckchat serve --demo
+
+serve: setup
+	@.venv/bin/deckchat serve
+
+test: setup
+	@bash scripts/test.sh
+
+lint: setup
+	@.venv/bin/ruff format deckchat tests bench && .venv/bin/ruff check --fix deckchat tests bench
+
+bench: setup
+	@.venv/bin/python bench/ingest.py
+
+clean:
+	rm -rf .venv web/node_modules deckchat/web_dist

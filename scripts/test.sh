@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, the Python tests (real LibreOffice, PostgreSQL, Chromium), the web tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "ruff"
+ruff format --check deckchat tests bench
+ruff check deckchat tests bench
+step "mypy"
+mypy deckchat
+step "web: type check and unit tests"
+(cd web && npm run --silent check && npm run --silent test)
+step "pytest"
+pytest "$@"
