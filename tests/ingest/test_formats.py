@@ -1,0 +1,85 @@
+"""Every deck and notes format through the whole pipeline, with files LibreOffice and python-docx make."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.execute import run_job
+from deckchat.services.library import Library
+from deckchat.settings import Settings
+from deckchat.store.jobs import owner_id
+
+pytestmark = pytest.mark.slow
+PANDAS = "ms-python-pandas-series-dataframe.pptx"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    lib = Library(Settings(home=tmp_path_factory.mktemp("home")))
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="module")
+def saved_as(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The pandas deck re-saved by LibreOffice as ODP and as PowerPoint 97 (.ppt)."""
+    folder = tmp_path_factory.mktemp("formats")
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is missing: run make setup"
+    source = folder / "pandas.pptx"
+    shutil.copyfile(decks_dir / PANDAS, source)
+    for fmt in ("odp", "ppt"):
+        command = [soffice, "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}"]
+        subprocess.run(
+            [*command, "--convert-to", fmt, "--outdir", str(folder), str(source)], check=True, timeout=180
+        )
+    return {fmt: folder / f"pandas.{fmt}" for fmt in ("odp", "ppt")}
+
+
+def _ingest(library: Library, deck: Path, *notes: Path) -> str:
+    owner = owner_id()
+    deck_id, job_id = library.add(
+        SourceFile(deck, deck.name), [SourceFile(n, n.name) for n in notes], owner=owner
+    )
+    run_job(library, job_id, owner)
+    view = library.get(deck_id)
+    assert view.status == "ready", view.error
+    return deck_id
+
+
+@pytest.mark.parametrize("fmt", ["odp", "ppt"])
+def test_odp_and_ppt_decks_convert(fmt: str, saved_as: dict[str, Path], library: Library) -> None:
+    deck_id = _ingest(library, saved_as[fmt])
+    slides = library.slides(deck_id)
+    assert len(slides) == 10
+    assert library.get(deck_id).source_format == fmt
+    assert "Series" in " ".join(s.title + s.text for s in slides)
+
+
+def test_docx_and_pdf_notes(library: Library, decks_dir: Path, tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_heading("Talk plan", level=1)
+    doc.add_paragraph("Open with the survey results.")
+    doc.add_heading("Questions to expect", level=2)
+    doc.add_paragraph("Why not TOTP?")
+    docx = tmp_path / "plan.docx"
+    doc.save(str(docx))
+    pdf_notes = tmp_path / "handout.pdf"
+    shutil.copyfile(decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf", pdf_notes)
+
+    deck_id = _ingest(library, decks_dir / "mipt-ml-lecture02-linear-models.pdf", docx, pdf_notes)
+    plan, handout = library.notes(deck_id)
+    assert (plan.format, handout.format) == ("docx", "pdf")
+    assert [(s.heading_path, s.text) for s in plan.sections] == [
+        (["Talk plan"], "Open with the survey results."),
+        (["Talk plan", "Questions to expect"], "Why not TOTP?"),
+    ]
+    assert len(handout.sections) == 60 and handout.sections[1].heading_path == ["Page 2"]
+    assert "The Problem" in handout.sections[1].text
