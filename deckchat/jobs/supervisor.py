@@ -41,9 +41,11 @@ class Supervisor:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=10)
-        for child in self._children.values():
+        for job_id, child in self._children.items():
             child.kill()
             child.wait()
+            # Back to the queue now, for whichever server starts next.
+            self._release_if_unfinished(job_id)
         self._children.clear()
 
     def _loop(self) -> None:
