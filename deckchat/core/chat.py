@@ -1,0 +1,55 @@
+"""The vocabulary of chat: searchable chunks, retrieved evidence, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NotesMode(StrEnum):
+    """How a deck's notes (speaker notes and notes documents) may be used by the chat."""
+
+    HIDDEN = "hidden"  # never used
+    PRIVATE = "private"  # used to answer, never quoted; citations point at the slide only
+    PUBLIC = "public"  # used and quoted
+
+
+class ChunkKind(StrEnum):
+    SLIDE = "slide"  # a slide's title, text and tables
+    SPEAKER_NOTES = "speaker_notes"  # a slide's speaker notes
+    NOTES_SECTION = "notes_section"  # a section of a notes document
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A unit of search. ``slide`` is the slide it belongs to (0 for notes not tied to a slide)."""
+
+    id: int
+    kind: ChunkKind
+    slide: int
+    text: str
+    heading_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved chunk with its fused score and the per-retriever scores behind it."""
+
+    chunk: Chunk
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    slide: int
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    answer: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    llm: str
+    grounding_replaced: bool = False

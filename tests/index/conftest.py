@@ -1,0 +1,85 @@
+"""The real decks, ingested once per session and indexed with the real embedders."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from deckchat.core.chat import Chunk
+from deckchat.core.chunking import chunk_deck
+from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
+from deckchat.index.deck_index import DeckIndex
+from deckchat.index.embed import default_embedders
+from deckchat.services.library import Library
+from deckchat.settings import Settings
+
+
+@dataclass(frozen=True)
+class IndexedDeck:
+    chunks: list[Chunk]
+    index: DeckIndex
+    build_seconds: float
+
+
+@pytest.fixture(scope="session")
+def questions(decks_dir: Path) -> list[dict[str, object]]:
+    lines = (decks_dir / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def real_decks(
+    decks_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, tuple[list[Slide], list[NotesDocument]]]]:
+    """Each real deck's slides and notes documents, as a full ingestion stores them."""
+    from deckchat.ingest.validate import SourceFile
+    from deckchat.jobs.execute import run_job
+    from deckchat.store.jobs import owner_id
+
+    library = Library(Settings(home=tmp_path_factory.mktemp("home")))
+    owner = owner_id()
+    decks: dict[str, tuple[list[Slide], list[NotesDocument]]] = {}
+    for path in sorted(decks_dir.glob("*.p*")):
+        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+        run_job(library, job_id, owner)
+        assert library.get(deck_id).status == "ready", path.name
+        decks[path.name] = (_slides(library, deck_id), _notes(library, deck_id))
+    yield decks
+    library.close()
+
+
+@pytest.fixture(scope="session")
+def indexed(real_decks: dict[str, tuple[list[Slide], list[NotesDocument]]]) -> dict[str, IndexedDeck]:
+    for embedder in default_embedders():  # load the models first: build times are per-chunk work only
+        embedder.embed(["warm up"])
+    out = {}
+    for name, (slides, notes) in real_decks.items():
+        chunks = chunk_deck(slides, notes)
+        start = time.perf_counter()
+        index = DeckIndex.build(chunks)
+        out[name] = IndexedDeck(chunks, index, time.perf_counter() - start)
+    return out
+
+
+def _slides(library: Library, deck_id: str) -> list[Slide]:
+    return [
+        Slide(s.number, s.title, s.text, s.notes, s.ocr, s.image, s.thumbnail, s.width, s.height)
+        for s in library.slides(deck_id)
+    ]
+
+
+def _notes(library: Library, deck_id: str) -> list[NotesDocument]:
+    return [
+        NotesDocument(
+            d.filename,
+            NotesFormat(d.format),
+            "",
+            tuple(NotesSection(tuple(s.heading_path), s.text) for s in d.sections),
+        )
+        for d in library.notes(deck_id)
+    ]
