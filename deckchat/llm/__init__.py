@@ -1,0 +1,1 @@
+"""Generators behind one Protocol, and the big-model tooling."""

