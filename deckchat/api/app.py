@@ -9,8 +9,9 @@ from fastapi import FastAPI
 
 from deckchat import __version__
 from deckchat.api import errors
-from deckchat.api.routes import decks, media, site
+from deckchat.api.routes import chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
+from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         library = Library(settings)
         supervisor = Supervisor(library) if run_jobs else None
         app.state.library, app.state.supervisor = library, supervisor
+        app.state.chat = ChatService(library)
         if supervisor:
             supervisor.start()
         try:
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     app = FastAPI(title="deckchat", version=__version__, lifespan=lifespan)
     errors.install(app)
     app.include_router(decks.router)
+    app.include_router(chat.router)
     app.include_router(media.router)
     site.mount(app)
     return app

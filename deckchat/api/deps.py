@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from deckchat.jobs.supervisor import Supervisor
+from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 
 
@@ -20,5 +21,11 @@ def _supervisor(request: Request) -> Supervisor | None:
     return supervisor
 
 
+def _chat(request: Request) -> ChatService:
+    chat: ChatService = request.app.state.chat
+    return chat
+
+
+ChatDep = Annotated[ChatService, Depends(_chat)]
 LibraryDep = Annotated[Library, Depends(_library)]
 SupervisorDep = Annotated[Supervisor | None, Depends(_supervisor)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Out(BaseModel):
@@ -43,6 +43,8 @@ class DeckOut(_Out):
     progress: Progress
     error: ErrorDetail | None
     created_at: datetime
+    notes_mode: Literal["hidden", "private", "public"]
+    suggested_questions: list[str]
 
 
 class DeckList(_Out):
@@ -88,3 +90,23 @@ class NotesDocOut(_Out):
 class NotesList(_Out):
     deck_id: str
     documents: list[NotesDocOut]
+
+
+class ChatRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    conversation_id: str | None = None
+    slide: int | None = Field(default=None, ge=1, description="The slide the viewer is on.")
+
+
+class CitationOut(_Out):
+    slide: int
+    quote: str
+
+
+class AnswerOut(_Out):
+    answer: str
+    citations: list[CitationOut]
+    refused: bool
+    llm: str
+    grounding_replaced: bool
+    conversation_id: str

@@ -29,6 +29,7 @@ _STAGE_LABELS = {
     Stage.RENDER: "rendering slides",
     Stage.OCR: "reading image-only slides (OCR)",
     Stage.NOTES: "reading notes",
+    Stage.INDEX: "making it searchable",
     Stage.STORE: "saving",
 }
 

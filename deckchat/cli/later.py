@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from deckchat.cli.output import fail
@@ -13,19 +11,6 @@ model_app = typer.Typer(help="Shard, plan and benchmark local models (not built 
 
 def _not_built(what: str) -> None:
     fail(f"`deckchat {what}` is not built yet.", code=2)
-
-
-def ask(
-    deck: Annotated[str, typer.Argument(help="Deck id or slug.")],
-    question: Annotated[str, typer.Argument(help="The question.")],
-) -> None:
-    """Ask a deck a question (not built yet)."""
-    _not_built("ask")
-
-
-def evaluate(qa: Annotated[str, typer.Argument(help="QA file (JSON lines).")]) -> None:
-    """Answer a QA file's questions and score them (not built yet)."""
-    _not_built("eval")
 
 
 @model_app.command()

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from deckchat.cli import decks, later, server
+from deckchat.cli import chat, decks, evaluate, later, server
 from deckchat.cli.output import fail
 from deckchat.core.errors import DeckchatError
 
@@ -24,8 +24,8 @@ app.command("list")(decks.list_decks)
 app.command()(decks.show)
 app.command()(decks.rm)
 app.command()(server.serve)
-app.command()(later.ask)
-app.command("eval")(later.evaluate)
+app.command()(chat.ask)
+app.command("eval")(evaluate.evaluate_command)
 app.add_typer(later.model_app, name="model")
 
 

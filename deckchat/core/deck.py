@@ -47,6 +47,7 @@ class Stage(StrEnum):
     RENDER = "render"
     OCR = "ocr"
     NOTES = "notes"
+    INDEX = "index"
     STORE = "store"
     DONE = "done"
 

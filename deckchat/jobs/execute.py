@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from deckchat.chat.suggest import suggested_questions
+from deckchat.core.chunking import chunk_deck
 from deckchat.core.deck import NotesFormat, Stage
 from deckchat.core.errors import DeckchatError
+from deckchat.index.deck_index import DeckIndex
 from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.progress import JobProgress, LeaseLost
@@ -62,6 +65,12 @@ def run_job(
                 progress=progress,
                 work_dir=work_dir,
             )
+            # Indexing belongs to the job: a deck is ready only once it can be searched.
+            progress(Stage.INDEX, 0, 1)
+            index = DeckIndex.build(chunk_deck(result.slides, result.notes))
+            index_hash = library.blobs.put(index.to_bytes(), "npz")
+            suggestions = suggested_questions(result.slides)
+            progress(Stage.INDEX, 1, 1)
             progress(Stage.STORE, 0, 1)
     except LeaseLost:
         log.warning("job %s was taken over by another worker; dropping this run", job_id)
@@ -84,7 +93,9 @@ def run_job(
         if not _still_ours(job, owner):
             return
         deck = session.get_one(DeckRow, job.deck_id)
-        deck_rows.save_ingested(session, deck, result, keep_title=keep_title)
+        deck_rows.save_ingested(
+            session, deck, result, keep_title=keep_title, index_hash=index_hash, suggestions=suggestions
+        )
         jobs.finish(session, job)
 
 

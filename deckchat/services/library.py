@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from deckchat.core.errors import NotFound
+from deckchat.core.errors import DeckchatError, NotFound
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.views import (
     DeckView,
@@ -167,6 +167,21 @@ class Library:
                 raise NotFound("No such image.", code="image_not_found")
         return self.blobs.path(digest)
 
+    def source_hash(self, ref: str) -> str:
+        with self.db.session() as session:
+            return self._find(session, ref).source_hash
+
+    def find_ready(self, session: Session, ref: str) -> DeckRow:
+        """A deck that can be asked: ingested and indexed."""
+        deck = self._find(session, ref)
+        if deck.status != "ready" or deck.index_hash is None:
+            raise DeckchatError(
+                f"The deck {deck.slug} is {deck.status}, not ready for questions yet.",
+                code="deck_not_ready",
+                status=409,
+            )
+        return deck
+
     def deck_url(self, slug: str) -> str:
         return f"{self.settings.base_url}/d/{slug}"
 
@@ -199,4 +214,6 @@ class Library:
             ),
             error=ErrorView(deck.error_code, deck.error_message or "") if deck.error_code else None,
             created_at=deck.created_at,
+            notes_mode=deck.notes_mode,
+            suggested_questions=list(deck.suggested_questions or []),
         )

@@ -36,6 +36,8 @@ class DeckView:
     progress: ProgressView
     error: ErrorView | None
     created_at: datetime
+    notes_mode: str
+    suggested_questions: list[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,8 +92,16 @@ def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:
     return list(session.scalars(query))
 
 
-def save_ingested(session: Session, deck_row: DeckRow, deck: Deck, *, keep_title: bool) -> None:
-    """Replace the deck's slides and notes sections with a finished ingestion, and mark it ready."""
+def save_ingested(
+    session: Session,
+    deck_row: DeckRow,
+    deck: Deck,
+    *,
+    keep_title: bool,
+    index_hash: str,
+    suggestions: list[str],
+) -> None:
+    """Replace the deck's slides, notes sections and index with a finished ingestion, and mark it ready."""
     session.execute(delete(SlideRow).where(SlideRow.deck_id == deck_row.id))
     session.add_all(
         SlideRow(
@@ -120,13 +128,15 @@ def save_ingested(session: Session, deck_row: DeckRow, deck: Deck, *, keep_title
     if not keep_title and deck.title:
         deck_row.title = deck.title
     deck_row.slide_count = len(deck.slides)
+    deck_row.index_hash = index_hash
+    deck_row.suggested_questions = suggestions
     deck_row.status = DeckStatus.READY
     deck_row.error_code = deck_row.error_message = None
 
 
 def delete_deck(session: Session, deck: DeckRow) -> set[str]:
     """Delete a deck and return the blob hashes it referenced, for the caller to collect."""
-    hashes = {deck.source_hash}
+    hashes = {deck.source_hash, *([deck.index_hash] if deck.index_hash else [])}
     hashes.update(h for s in load_slides(session, deck.id) for h in (s.image_hash, s.thumb_hash))
     hashes.update(doc.blob_hash for doc in load_notes(session, deck.id))
     session.delete(deck)
@@ -136,7 +146,7 @@ def delete_deck(session: Session, deck: DeckRow) -> set[str]:
 
 def blob_in_use(session: Session, digest: str) -> bool:
     checks = (
-        exists().where(DeckRow.source_hash == digest),
+        exists().where(or_(DeckRow.source_hash == digest, DeckRow.index_hash == digest)),
         exists().where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest)),
         exists().where(NotesDocRow.blob_hash == digest),
     )

@@ -35,6 +35,8 @@ class DeckRow(Base):
     source_format: Mapped[str] = mapped_column(String(8))
     source_size: Mapped[int] = mapped_column(BigInteger)
     slide_count: Mapped[int] = mapped_column(default=0)
+    index_hash: Mapped[str | None] = mapped_column(String(64))
+    suggested_questions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -45,6 +47,7 @@ class DeckRow(Base):
         back_populates="deck", cascade="all, delete-orphan", order_by="NotesDocRow.position"
     )
     jobs: Mapped[list[JobRow]] = relationship(back_populates="deck", cascade="all, delete-orphan")
+    conversations: Mapped[list[ConversationRow]] = relationship(cascade="all, delete-orphan")
 
 
 class SlideRow(Base):
@@ -115,3 +118,33 @@ class JobRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     deck: Mapped[DeckRow] = relationship(back_populates="jobs")
+
+
+class ConversationRow(Base):
+    """A viewer's chat with one deck, kept server-side so follow-up questions have their context."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    messages: Mapped[list[MessageRow]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="MessageRow.id"
+    )
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    slide: Mapped[int | None]
+    refused: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    conversation: Mapped[ConversationRow] = relationship(back_populates="messages")

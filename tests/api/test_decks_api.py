@@ -55,7 +55,7 @@ def test_upload_ingest_read_and_delete(
     assert client.get(slides[0]["image"], headers={"If-None-Match": etag}).status_code == 304
 
     blob_files = {p for p in settings.blob_dir.rglob("*") if p.is_file()}
-    assert len(blob_files) == 1 + 1 + 2 * 60  # original, notes, image and thumbnail per slide
+    assert len(blob_files) == 1 + 1 + 2 * 60 + 1  # original, notes, image pair per slide, search index
     assert client.delete(f"/api/decks/{created['id']}").status_code == 204
     assert client.get(f"/api/decks/{created['id']}").status_code == 404
     assert client.get(slides[0]["image"]).json()["error"]["code"] == "image_not_found"
@@ -88,7 +88,8 @@ def test_the_same_deck_twice_is_stored_once(client: TestClient, decks_dir: Path,
     for created in (first, second):
         assert wait_done(client, created["id"])["status"] == "ready"
     files = [p for p in settings.blob_dir.rglob("*") if p.is_file()]
-    assert len(files) == 1 + 2 * 10  # one original, one image pair per slide, shared by both decks
+    # One original, one image pair per slide and one search index (the same bytes), shared by both decks.
+    assert len(files) == 1 + 2 * 10 + 1
     client.delete(f"/api/decks/{first['id']}")
     # The survivor still has every file it needs.
     for slide in client.get(f"/api/decks/{second['id']}/slides").json()["slides"]:

@@ -63,6 +63,27 @@ def test_add_list_show_rm(tmp_path: Path, decks_dir: Path) -> None:
     human = deckchat(home, "show", deck["id"])
     assert "--- slide 2:" in human.stdout
 
+    asked = deckchat(
+        home,
+        "ask",
+        deck["slug"],
+        "How does pandas represent missing values?",
+        "--llm",
+        "extractive",
+        "--json",
+    )
+    assert asked.returncode == 0, asked.stderr
+    reply = json.loads(asked.stdout)
+    assert {"answer", "citations", "refused", "llm"} <= set(reply)
+    assert not reply["refused"] and reply["llm"] == "extractive"
+    assert all({"slide", "quote"} == set(c) for c in reply["citations"]) and reply["citations"]
+    refused = json.loads(
+        deckchat(
+            home, "ask", deck["id"], "What was the weather in Paris in 1850?", "--llm", "extractive", "--json"
+        ).stdout
+    )
+    assert refused["refused"] and refused["citations"] == []
+
     removed = deckchat(home, "rm", deck["id"])
     assert removed.returncode == 0
     assert json.loads(deckchat(home, "list", "--json").stdout) == {"decks": []}
@@ -97,6 +118,6 @@ def test_missing_files_and_unbuilt_commands(tmp_path: Path) -> None:
     missing = deckchat(tmp_path / "home", "add", str(tmp_path / "nope.pdf"))
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"error: {tmp_path / 'nope.pdf'}: no such file."
-    for args in (["ask", "deck", "why?"], ["eval", "qa.jsonl"], ["model", "plan", "gpt-j"]):
+    for args in (["model", "shard", "a", "b"], ["model", "plan", "gpt-j"], ["model", "bench", "gpt-j"]):
         later = deckchat(tmp_path / "home", *args)
         assert later.returncode == 2 and "not built yet" in later.stderr, args

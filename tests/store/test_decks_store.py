@@ -64,7 +64,9 @@ def test_add_find_fill_and_delete(db_url: str) -> None:
         row = decks.find_deck(session, slug)
         assert row is not None and row.id == deck_id
         assert decks.find_deck(session, deck_id) is row
-        decks.save_ingested(session, row, _ingested(), keep_title=False)
+        decks.save_ingested(
+            session, row, _ingested(), keep_title=False, index_hash="c" * 64, suggestions=["Why?"]
+        )
     with db.session() as session:
         row = decks.find_deck(session, deck_id)
         assert row is not None
@@ -92,9 +94,9 @@ def test_reingesting_replaces_slides(db_url: str) -> None:
     migrate(db.engine)
     with db.session() as session:
         row = decks.add_deck(session, _new())
-        decks.save_ingested(session, row, _ingested(), keep_title=True)
+        decks.save_ingested(session, row, _ingested(), keep_title=True, index_hash="c" * 64, suggestions=[])
     with db.session() as session:
-        decks.save_ingested(session, row, _ingested(), keep_title=True)
+        decks.save_ingested(session, row, _ingested(), keep_title=True, index_hash="c" * 64, suggestions=[])
         assert len(decks.load_slides(session, row.id)) == 3
         assert row.title == "Quarterly review"
     db.dispose()
@@ -107,4 +109,35 @@ def test_slugs_are_unique_and_readable(db_url: str) -> None:
         slugs = {decks.add_deck(session, _new("Ünïcode & Co: 2025!")).slug for _ in range(5)}
     assert len(slugs) == 5
     assert all(s.startswith("unicode-co-2025-") for s in slugs)
+    db.dispose()
+
+
+def test_migrations_match_the_declared_tables(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from deckchat.store.tables import Base
+
+    db = Database(db_url)
+    migrate(db.engine)
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    db.dispose()
+
+
+def test_conversations_keep_a_bounded_history(db_url: str) -> None:
+    from deckchat.store import conversations
+
+    db = Database(db_url)
+    migrate(db.engine)
+    with db.session() as session:
+        deck_id = decks.add_deck(session, _new()).id
+        conversation = conversations.start(session, deck_id)
+        for turn in range(conversations.MAX_MESSAGES + 5):
+            conversations.append(session, conversation, "user", f"question {turn}")
+    with db.session() as session:
+        kept = [m.content for m in conversations.history(session, conversation)]
+        assert len(kept) == conversations.MAX_MESSAGES
+        assert kept[-1] == f"question {conversations.MAX_MESSAGES + 4}" and kept[0] == "question 5"
+        assert conversations.find(session, conversation, "another-deck") is None
     db.dispose()

@@ -1,0 +1,77 @@
+"""POST /api/decks/{ref}/chat: server-sent events token by token, or the final answer as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from sse_starlette import EventSourceResponse
+from starlette.responses import Response
+
+from deckchat.api.deps import ChatDep
+from deckchat.api.schemas import AnswerOut, ChatRequest, ErrorBody
+from deckchat.core.errors import DeckchatError
+from deckchat.services.chat import Reply
+
+router = APIRouter(prefix="/api/decks", tags=["chat"])
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
+
+
+def answer_out(reply: Reply) -> AnswerOut:
+    final = reply.answer
+    return AnswerOut(
+        answer=final.answer,
+        citations=[{"slide": c.slide, "quote": c.quote} for c in final.citations],  # type: ignore[misc]
+        refused=final.refused,
+        llm=final.llm,
+        grounding_replaced=final.grounding_replaced,
+        conversation_id=reply.conversation_id,
+    )
+
+
+@router.post(
+    "/{ref}/chat",
+    response_model=AnswerOut,
+    responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
+)
+async def chat(ref: str, body: ChatRequest, request: Request, service: ChatDep) -> Response | AnswerOut:
+    """Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
+    (the same object as the JSON reply). Otherwise the answer object alone."""
+    generator = await run_in_threadpool(service.generator, None)
+    events = service.ask(
+        ref, body.question, conversation_id=body.conversation_id, slide=body.slide, generator=generator
+    )
+    # Errors the user can act on (no such deck, bad slide) surface before any event is sent.
+    first = await run_in_threadpool(next, events)
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        reply = first if isinstance(first, Reply) else await run_in_threadpool(_last, events)
+        return answer_out(reply)
+    return EventSourceResponse(_stream(first, events), ping=15)
+
+
+def _last(events: Iterator[str | Reply]) -> Reply:
+    reply = None
+    for item in events:
+        reply = item
+    assert isinstance(reply, Reply)
+    return reply
+
+
+async def _stream(first: str | Reply, events: Iterator[str | Reply]) -> AsyncIterator[dict[str, str]]:
+    try:
+        async for item in _chain(first, events):
+            if isinstance(item, Reply):
+                yield {"event": "answer", "data": answer_out(item).model_dump_json()}
+            elif item:
+                yield {"event": "token", "data": json.dumps({"text": item}, ensure_ascii=False)}
+    except DeckchatError as error:
+        yield {"event": "error", "data": json.dumps({"code": error.code, "message": error.message})}
+
+
+async def _chain(first: str | Reply, events: Iterator[str | Reply]) -> AsyncIterator[str | Reply]:
+    yield first
+    async for item in iterate_in_threadpool(events):
+        yield item

@@ -1,0 +1,1 @@
+"""Questions to answers: retrieve, prompt, generate, cite, check grounding, refuse."""

@@ -1,0 +1,120 @@
+"""Asking a deck: the conversation, retrieval, the generator, and the answer, for the API and the CLI."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from deckchat.chat.answer import EXTRACTIVE, answer
+from deckchat.chat.followup import about_this_slide, retrieval_query
+from deckchat.core.chat import Answer, Hit, NotesMode
+from deckchat.core.chunking import visible_chunks
+from deckchat.core.errors import InvalidInput
+from deckchat.index.deck_index import DeckIndex
+from deckchat.index.fusion import REFUSE_BELOW
+from deckchat.llm.base import Generator, Message
+from deckchat.services.library import Library
+from deckchat.store import conversations
+
+_CACHED_INDEXES = 32
+_K = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The final event of an ask: the answer plus what the caller needs to continue the conversation."""
+
+    answer: Answer
+    conversation_id: str
+    hits: tuple[Hit, ...]
+
+
+class ChatService:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._indexes: OrderedDict[str, DeckIndex] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def generator(self, spec: str | None, model: str | None = None) -> Generator | None:
+        spec = spec or self.library.settings.llm
+        if spec == EXTRACTIVE:
+            return None
+        # Imported here: transformers and torch take seconds to import, and extractive needs neither.
+        from deckchat.llm.registry import make_generator
+
+        return make_generator(spec, self.library.settings, model=model)
+
+    def ask(
+        self,
+        ref: str,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        slide: int | None = None,
+        generator: Generator | None = None,
+    ) -> Iterator[str | Reply]:
+        """Yield answer text as it is produced, then one Reply."""
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidInput("Ask a question.", code="empty_question")
+        with self.library.db.session() as session:
+            deck = self.library.find_ready(session, ref)
+            index_hash, mode, slide_count = deck.index_hash, NotesMode(deck.notes_mode), deck.slide_count
+            if slide is not None and not 1 <= slide <= slide_count:
+                raise InvalidInput(f"This deck has slides 1 to {slide_count}.", code="invalid_slide")
+            conversation = conversations.find(session, conversation_id, deck.id) if conversation_id else None
+            conversation_id = conversation.id if conversation else conversations.start(session, deck.id)
+            past = conversations.history(session, conversation_id)
+        assert index_hash is not None
+        index = self._index(index_hash)
+        previous = [m.content for m in past if m.role == "user"]
+        query = retrieval_query(question, previous)
+        this_slide = slide if slide is not None and about_this_slide(question) else None
+        hits = index.search(query, k=_K, mode=mode, slide=slide)
+        if this_slide is not None:
+            # "this slide" means the one in view, whatever the words match: answer from it alone.
+            hits = [Hit(c, 1.0) for c in visible_chunks(index.chunks, mode) if c.slide == this_slide] or hits
+        ok = this_slide is not None or index.answerability(query, hits) >= REFUSE_BELOW
+        history = [Message(m.role, m.content) for m in past]
+        final: Answer | None = None
+        for item in answer(question, hits, mode=mode, answerable=ok, generator=generator, history=history):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield item
+        assert final is not None
+        self._remember(conversation_id, question, final, slide)
+        yield Reply(final, conversation_id, tuple(hits))
+
+    def index_for(self, ref: str) -> DeckIndex:
+        with self.library.db.session() as session:
+            index_hash = self.library.find_ready(session, ref).index_hash
+        assert index_hash is not None
+        return self._index(index_hash)
+
+    def rank_slides(self, ref: str, question: str) -> list[int]:
+        """The deck's slides by relevance to the question (for retrieval metrics)."""
+        with self.library.db.session() as session:
+            deck = self.library.find_ready(session, ref)
+            index_hash, mode = deck.index_hash, NotesMode(deck.notes_mode)
+        assert index_hash is not None
+        return [slide for slide, _ in self._index(index_hash).slide_hits(question, mode=mode)]
+
+    def _remember(self, conversation_id: str, question: str, final: Answer, slide: int | None) -> None:
+        with self.library.db.session() as session:
+            conversations.append(session, conversation_id, "user", question, slide=slide)
+            conversations.append(session, conversation_id, "assistant", final.answer, refused=final.refused)
+
+    def _index(self, digest: str) -> DeckIndex:
+        with self._lock:
+            if digest in self._indexes:
+                self._indexes.move_to_end(digest)
+                return self._indexes[digest]
+        index = DeckIndex.from_bytes(self.library.blobs.path(digest).read_bytes())
+        with self._lock:
+            self._indexes[digest] = index
+            while len(self._indexes) > _CACHED_INDEXES:
+                self._indexes.popitem(last=False)
+        return index
