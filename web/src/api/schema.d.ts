@@ -47,6 +47,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/decks/{ref}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat
+         * @description Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
+         *     (the same object as the JSON reply). Otherwise the answer object alone.
+         */
+        post: operations["chat_api_decks__ref__chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/decks/{ref}/notes": {
         parameters: {
             query?: never;
@@ -122,6 +143,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AnswerOut */
+        AnswerOut: {
+            /** Answer */
+            answer: string;
+            /** Citations */
+            citations: components["schemas"]["CitationOut"][];
+            /** Conversation Id */
+            conversation_id: string;
+            /** Grounding Replaced */
+            grounding_replaced: boolean;
+            /** Llm */
+            llm: string;
+            /** Refused */
+            refused: boolean;
+        };
+        /** ChatRequest */
+        ChatRequest: {
+            /** Conversation Id */
+            conversation_id?: string | null;
+            /** Question */
+            question: string;
+            /**
+             * Slide
+             * @description The slide the viewer is on.
+             */
+            slide?: number | null;
+        };
+        /** CitationOut */
+        CitationOut: {
+            /** Quote */
+            quote: string;
+            /** Slide */
+            slide: number;
+        };
         /** DeckCreated */
         DeckCreated: {
             /** Id */
@@ -152,6 +207,11 @@ export interface components {
             error: components["schemas"]["ErrorDetail"] | null;
             /** Id */
             id: string;
+            /**
+             * Notes Mode
+             * @enum {string}
+             */
+            notes_mode: "hidden" | "private" | "public";
             progress: components["schemas"]["Progress"];
             /** Slide Count */
             slide_count: number;
@@ -166,6 +226,8 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "processing" | "ready" | "failed";
+            /** Suggested Questions */
+            suggested_questions: string[];
             /** Thumbnail */
             thumbnail: string | null;
             /** Title */
@@ -498,6 +560,69 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    chat_api_decks__ref__chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerOut"];
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
