@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from deckchat.chat.suggest import suggested_questions
-from deckchat.core.chunking import chunk_deck
 from deckchat.core.deck import NotesFormat, Stage
 from deckchat.core.errors import DeckchatError
-from deckchat.index.deck_index import DeckIndex
 from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.progress import JobProgress, LeaseLost
+from deckchat.services.indexing import build_index
 from deckchat.services.library import Library
 from deckchat.store import decks as deck_rows
 from deckchat.store import jobs
@@ -67,9 +65,7 @@ def run_job(
             )
             # Indexing belongs to the job: a deck is ready only once it can be searched.
             progress(Stage.INDEX, 0, 1)
-            index = DeckIndex.build(chunk_deck(result.slides, result.notes))
-            index_hash = library.blobs.put(index.to_bytes(), "npz")
-            suggestions = suggested_questions(result.slides)
+            built = build_index(library, result.slides, result.notes)
             progress(Stage.INDEX, 1, 1)
             progress(Stage.STORE, 0, 1)
     except LeaseLost:
@@ -94,7 +90,12 @@ def run_job(
             return
         deck = session.get_one(DeckRow, job.deck_id)
         deck_rows.save_ingested(
-            session, deck, result, keep_title=keep_title, index_hash=index_hash, suggestions=suggestions
+            session,
+            deck,
+            result,
+            keep_title=keep_title,
+            index_hash=built.blob_hash,
+            suggestions=built.suggestions,
         )
         jobs.finish(session, job)
 

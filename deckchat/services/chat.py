@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -12,11 +13,14 @@ from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.core.chat import Answer, Hit, NotesMode
 from deckchat.core.chunking import visible_chunks
 from deckchat.core.errors import InvalidInput
-from deckchat.index.deck_index import DeckIndex
+from deckchat.index.deck_index import DeckIndex, IndexFormatError
 from deckchat.index.fusion import REFUSE_BELOW
 from deckchat.llm.base import Generator, Message
+from deckchat.services.indexing import rebuild_index
 from deckchat.services.library import Library
 from deckchat.store import conversations
+
+log = logging.getLogger(__name__)
 
 _CACHED_INDEXES = 32
 _K = 8
@@ -36,6 +40,7 @@ class ChatService:
         self.library = library
         self._indexes: OrderedDict[str, DeckIndex] = OrderedDict()
         self._lock = threading.Lock()
+        self._rebuild_lock = threading.Lock()
 
     def generator(self, spec: str | None, model: str | None = None) -> Generator | None:
         spec = spec or self.library.settings.llm
@@ -61,14 +66,14 @@ class ChatService:
             raise InvalidInput("Ask a question.", code="empty_question")
         with self.library.db.session() as session:
             deck = self.library.find_ready(session, ref)
-            index_hash, mode, slide_count = deck.index_hash, NotesMode(deck.notes_mode), deck.slide_count
+            deck_id, index_hash = deck.id, deck.index_hash
+            mode, slide_count = NotesMode(deck.notes_mode), deck.slide_count
             if slide is not None and not 1 <= slide <= slide_count:
                 raise InvalidInput(f"This deck has slides 1 to {slide_count}.", code="invalid_slide")
             conversation = conversations.find(session, conversation_id, deck.id) if conversation_id else None
             conversation_id = conversation.id if conversation else conversations.start(session, deck.id)
             past = conversations.history(session, conversation_id)
-        assert index_hash is not None
-        index = self._index(index_hash)
+        index = self._load(deck_id, index_hash)
         previous = [m.content for m in past if m.role == "user"]
         query = retrieval_query(question, previous)
         this_slide = slide if slide is not None and about_this_slide(question) else None
@@ -76,7 +81,7 @@ class ChatService:
         if this_slide is not None:
             # "this slide" means the one in view, whatever the words match: answer from it alone.
             hits = [Hit(c, 1.0) for c in visible_chunks(index.chunks, mode) if c.slide == this_slide] or hits
-        ok = this_slide is not None or index.answerability(query, hits) >= REFUSE_BELOW
+        ok = this_slide is not None or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
         history = [Message(m.role, m.content) for m in past]
         final: Answer | None = None
         for item in answer(question, hits, mode=mode, answerable=ok, generator=generator, history=history):
@@ -90,29 +95,42 @@ class ChatService:
 
     def index_for(self, ref: str) -> DeckIndex:
         with self.library.db.session() as session:
-            index_hash = self.library.find_ready(session, ref).index_hash
-        assert index_hash is not None
-        return self._index(index_hash)
+            deck = self.library.find_ready(session, ref)
+            deck_id, index_hash = deck.id, deck.index_hash
+        return self._load(deck_id, index_hash)
 
     def rank_slides(self, ref: str, question: str) -> list[int]:
         """The deck's slides by relevance to the question (for retrieval metrics)."""
         with self.library.db.session() as session:
             deck = self.library.find_ready(session, ref)
-            index_hash, mode = deck.index_hash, NotesMode(deck.notes_mode)
-        assert index_hash is not None
-        return [slide for slide, _ in self._index(index_hash).slide_hits(question, mode=mode)]
+            deck_id, index_hash, mode = deck.id, deck.index_hash, NotesMode(deck.notes_mode)
+        return [slide for slide, _ in self._load(deck_id, index_hash).slide_hits(question, mode=mode)]
 
     def _remember(self, conversation_id: str, question: str, final: Answer, slide: int | None) -> None:
         with self.library.db.session() as session:
             conversations.append(session, conversation_id, "user", question, slide=slide)
             conversations.append(session, conversation_id, "assistant", final.answer, refused=final.refused)
 
-    def _index(self, digest: str) -> DeckIndex:
-        with self._lock:
-            if digest in self._indexes:
-                self._indexes.move_to_end(digest)
-                return self._indexes[digest]
-        index = DeckIndex.from_bytes(self.library.blobs.path(digest).read_bytes())
+    def _load(self, deck_id: str, digest: str | None) -> DeckIndex:
+        """The deck's index, rebuilt first if it is missing or from another format."""
+        if digest is not None:
+            with self._lock:
+                if digest in self._indexes:
+                    self._indexes.move_to_end(digest)
+                    return self._indexes[digest]
+            try:
+                return self._cache(digest, DeckIndex.from_bytes(self.library.blobs.path(digest).read_bytes()))
+            except (IndexFormatError, FileNotFoundError) as error:
+                log.warning("deck %s needs a new search index: %s", deck_id, error)
+        with self._rebuild_lock:  # one rebuild at a time: it embeds every chunk
+            with self.library.db.session() as session:
+                current = self.library.find_ready(session, deck_id).index_hash
+            if current is not None and current != digest:  # another request rebuilt it meanwhile
+                return self._load(deck_id, current)
+            built = rebuild_index(self.library, deck_id)
+        return self._cache(built.blob_hash, built.index)
+
+    def _cache(self, digest: str, index: DeckIndex) -> DeckIndex:
         with self._lock:
             self._indexes[digest] = index
             while len(self._indexes) > _CACHED_INDEXES:

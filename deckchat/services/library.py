@@ -172,9 +172,9 @@ class Library:
             return self._find(session, ref).source_hash
 
     def find_ready(self, session: Session, ref: str) -> DeckRow:
-        """A deck that can be asked: ingested and indexed."""
+        """A deck that can be asked: ingested (its index is rebuilt on demand if missing)."""
         deck = self._find(session, ref)
-        if deck.status != "ready" or deck.index_hash is None:
+        if deck.status != "ready":
             raise DeckchatError(
                 f"The deck {deck.slug} is {deck.status}, not ready for questions yet.",
                 code="deck_not_ready",

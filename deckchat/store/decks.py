@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from deckchat.core.deck import Deck, DeckStatus
+from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
 from deckchat.store.tables import DeckRow, NotesDocRow, NotesSectionRow, SlideRow
 
 
@@ -92,6 +92,39 @@ def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:
     return list(session.scalars(query))
 
 
+def load_content(session: Session, deck_id: str) -> tuple[list[Slide], list[NotesDocument]]:
+    """A ready deck's slides and parsed notes, as ingestion produced them: what its index is built from."""
+    slides = [
+        Slide(
+            number=r.number,
+            title=r.title,
+            text=r.text,
+            notes=r.notes,
+            ocr=r.ocr,
+            image_hash=r.image_hash,
+            thumb_hash=r.thumb_hash,
+            width=r.width,
+            height=r.height,
+        )
+        for r in load_slides(session, deck_id)
+    ]
+    notes = [
+        NotesDocument(
+            filename=d.filename,
+            format=NotesFormat(d.format),
+            blob_hash=d.blob_hash,
+            sections=tuple(NotesSection(tuple(s.heading_path), s.text) for s in d.sections),
+        )
+        for d in load_notes(session, deck_id)
+    ]
+    return slides, notes
+
+
+def set_index(session: Session, deck_row: DeckRow, index_hash: str, suggestions: list[str]) -> None:
+    deck_row.index_hash = index_hash
+    deck_row.suggested_questions = suggestions
+
+
 def save_ingested(
     session: Session,
     deck_row: DeckRow,
@@ -128,8 +161,7 @@ def save_ingested(
     if not keep_title and deck.title:
         deck_row.title = deck.title
     deck_row.slide_count = len(deck.slides)
-    deck_row.index_hash = index_hash
-    deck_row.suggested_questions = suggestions
+    set_index(session, deck_row, index_hash, suggestions)
     deck_row.status = DeckStatus.READY
     deck_row.error_code = deck_row.error_message = None
 
