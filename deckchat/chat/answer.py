@@ -6,16 +6,19 @@ import re
 from collections.abc import Iterator, Sequence
 
 from deckchat.chat.evidence import Sentence, evidence_text, quotable, sentences
-from deckchat.chat.extractive import extractive_answer
+from deckchat.chat.extractive import Extract, extract, extractive_answer
 from deckchat.chat.prompt import DECLINE, build_messages
 from deckchat.core.chat import Answer, Citation, Hit, NotesMode
-from deckchat.core.citations import cited_slides
+from deckchat.core.citations import cited_slides, strip_markers
 from deckchat.core.grounding import check
 from deckchat.index.tokens import tokenize
 from deckchat.llm.base import Generator, Message
 
 EXTRACTIVE = "extractive"
 _MAX_TOKENS = 160
+_PROMPT_ECHO = re.compile(r"</?evidence|^\s*question:", re.IGNORECASE | re.MULTILINE)
+_MIN_REPEATED_LINE = 20
+_SUPPORTED_SHARE = 0.5
 _DECLINED = re.compile(
     r"doesn.t say|does not say|not in the (deck|evidence)|no information|cannot answer", re.I
 )
@@ -49,24 +52,78 @@ def answer(
         yield text
         yield Answer(text, tuple(citations), refused=False, llm=llm)
         return
+    found = extract(question, list(hits), mode)
     pieces: list[str] = []
-    for piece in generator.stream(build_messages(question, hits, history), max_tokens=_MAX_TOKENS):
+    prompt = build_messages(question, _quoted_first(hits, found), history)
+    for piece in generator.stream(prompt, max_tokens=_MAX_TOKENS):
         pieces.append(piece)
+        if runaway("".join(pieces)):
+            pieces.pop()  # the model started echoing its prompt or repeating itself: stop it there
+            break
         yield piece
-    yield ground("".join(pieces).strip(), question, list(hits), mode, llm)
+    streamed = "".join(pieces)
+    final = ground(streamed.strip(), question, list(hits), mode, llm, found)
+    if not final.grounding_replaced and final.answer.startswith(streamed.strip()):
+        yield final.answer[len(streamed.strip()) :]  # the quoted evidence that follows the model's words
+    yield final
 
 
-def ground(text: str, question: str, hits: list[Hit], mode: NotesMode, llm: str) -> Answer:
-    """Keep a generated answer only if every fact in it is in the evidence it cites."""
+def ground(
+    text: str, question: str, hits: list[Hit], mode: NotesMode, llm: str, found: Extract | None = None
+) -> Answer:
+    """Keep a generated answer only if every fact in it is in the evidence it cites.
+
+    A kept answer is followed by the evidence passages, quoted: a small model's paraphrase drops
+    detail (the six items of a list, the figures of a table), and the quotes are what it rests on.
+    """
     if not text or _DECLINED.search(text):
         return refusal(hits, llm)
+    found = found or extract(question, hits, mode)
+    if not says_something(text, question, "\n".join(hit.chunk.text for hit in hits)):
+        return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
     retrieved = {hit.chunk.slide for hit in hits}
     cited = cited_slides(text) or _attribute(text, hits)
-    if cited and set(cited) <= retrieved and not check(text, evidence_text(hits, set(cited))):
-        pool = sentences(hits)
-        return Answer(text, tuple(_citation(slide, text, pool, mode) for slide in cited if slide), False, llm)
-    fallback, citations = extractive_answer(question, hits, mode)
-    return Answer(fallback, tuple(citations), refused=False, llm=llm, grounding_replaced=True)
+    quoted_slides = [c.slide for c in found.citations]
+    if not (cited and set(cited) <= retrieved and not check(text, evidence_text(hits, set(cited)))):
+        # Small models often cite the wrong block; facts all found in the quoted passages still stand,
+        # cited to those passages instead of the model's markers.
+        if not quoted_slides or check(text, evidence_text(hits, set(quoted_slides))):
+            return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
+        text, cited = strip_markers(text), []
+    pool = sentences(hits)
+    citations = [_citation(slide, text, pool, mode) for slide in cited if slide]
+    citations += [c for c in found.citations if c.slide not in cited]
+    quoted = f"{text}\n\n> {found.quote}" if found.quote else text
+    return Answer(quoted, tuple(citations), False, llm)
+
+
+def runaway(text: str) -> bool:
+    """Generated text that echoes the prompt's markup or repeats a whole line of itself."""
+    if _PROMPT_ECHO.search(text):
+        return True
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if len(line) >= _MIN_REPEATED_LINE]
+    return len(lines) != len(set(lines))
+
+
+def says_something(text: str, question: str, evidence: str) -> bool:
+    """An answer must add words from the evidence to the question's, and mostly the evidence's words.
+
+    "The new item in the OWASP Top 10 is the OWASP Top 10" states no fact to check, and "the presenter
+    is an expert" states one the evidence never made; both are replaced by the extractive answer.
+    """
+    new = set(tokenize(strip_markers(text))) - set(tokenize(question))
+    if not new:
+        return False
+    supported = new.intersection(tokenize(evidence))
+    return len(supported) >= 1 and len(supported) >= _SUPPORTED_SHARE * len(new)
+
+
+def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:
+    """The evidence for the prompt: the chunks the extract quotes, then the rest by rank."""
+    by_id = {hit.chunk.id: hit for hit in hits}
+    first = [by_id[i] for i in found.chunks if i in by_id]
+    return first + [hit for hit in hits if hit.chunk.id not in found.chunks]
 
 
 def _attribute(text: str, hits: list[Hit]) -> list[int]:

@@ -17,6 +17,8 @@ class Sentence:
     text: str
     from_notes: bool
     chunk_score: float
+    chunk: int = 0  # the chunk's id, and the sentence's position in it: to quote in reading order
+    position: int = 0
 
 
 def sentences(hits: list[Hit]) -> list[Sentence]:
@@ -24,10 +26,10 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     found: list[Sentence] = []
     for hit in hits:
         notes = hit.chunk.kind is not ChunkKind.SLIDE
-        for part in _SENTENCE_END.split(hit.chunk.text):
+        for position, part in enumerate(_SENTENCE_END.split(hit.chunk.text)):
             text = " ".join(part.split())[:_MAX_SENTENCE]
             if sum(c.isalnum() for c in text) >= 3:
-                found.append(Sentence(hit.chunk.slide, text, notes, hit.score))
+                found.append(Sentence(hit.chunk.slide, text, notes, hit.score, hit.chunk.id, position))
     return found
 
 

@@ -1,16 +1,26 @@
-"""The extractive answer: the evidence's most relevant sentences, each cited. It never invents."""
+"""The extractive answer: the evidence's most relevant passages, quoted and cited. It never invents.
+
+Slides are terse: an answer is usually a whole bullet list ("the six traits", "the agenda"), not one
+line of it. So the answer quotes, for each of the best one to three slides, its most relevant lines
+in reading order, up to a budget, and a short slide whole.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from deckchat.chat.evidence import Sentence, quotable, sentences
 from deckchat.core.chat import Citation, Hit, NotesMode
 from deckchat.index.tokens import tokenize
 
-_MAX_SENTENCES = 3
-# A sentence joins the answer when it scores at least this share of the best one.
-_KEEP_RATIO = 0.6
+_MAX_SLIDES = 3  # passages: a slide, its speaker notes, a notes section
+# Another passage joins the answer when its best line scores at least this share of the best one.
+_KEEP_RATIO = 0.75
+# A line joins its slide's quote when it scores at least this share of that slide's best line.
+_LINE_RATIO = 0.5
+_SLIDE_BUDGET = 360  # characters quoted from one slide
+_ANSWER_BUDGET = 720
 
 
 def rank_sentences(question: str, hits: list[Hit]) -> list[tuple[float, Sentence]]:
@@ -27,29 +37,85 @@ def rank_sentences(question: str, hits: list[Hit]) -> list[tuple[float, Sentence
     return ranked
 
 
-def extractive_answer(question: str, hits: list[Hit], mode: NotesMode) -> tuple[str, list[Citation]]:
+@dataclass(frozen=True, slots=True)
+class Extract:
+    """The extractive answer: its text, its citations, and the chunks it draws on, best first.
+
+    ``quote`` is the same text made of only what may be shown verbatim (no private notes).
+    """
+
+    text: str
+    citations: list[Citation]
+    chunks: list[int]
+    quote: str
+
+
+def extract(question: str, hits: list[Hit], mode: NotesMode) -> Extract:
     ranked = rank_sentences(question, hits)
     if not ranked:
-        return "", []
+        return Extract("", [], [], "")
+    chosen = _chosen_chunks(ranked)
+    passages = _within_budget([_passage(chunk, ranked) for chunk in chosen])
+    kept = {p[0].chunk for p in passages}
+    citations = citations_for([s for p in passages for s in p], ranked, mode)
+    shown = [q for q in ([s for s in p if quotable(s, mode)] for p in passages) if q]
+    return Extract(_cited_text(passages), citations, [c for c in chosen if c in kept], _cited_text(shown))
+
+
+def extractive_answer(question: str, hits: list[Hit], mode: NotesMode) -> tuple[str, list[Citation]]:
+    found = extract(question, hits, mode)
+    return found.text, found.citations
+
+
+def _chosen_chunks(ranked: list[tuple[float, Sentence]]) -> list[int]:
+    """The chunks of the best lines, strongest first, while they stay close to the best."""
     best = ranked[0][0]
-    chosen: list[Sentence] = []
+    chosen: list[int] = []
     for score, sentence in ranked:
-        if len(chosen) == _MAX_SENTENCES or score < best * _KEEP_RATIO:
+        if len(chosen) == _MAX_SLIDES or score < best * _KEEP_RATIO:
             break
-        if all(sentence.text != other.text for other in chosen):
-            chosen.append(sentence)
-    chosen.sort(key=lambda s: s.slide)
-    return _cited_text(chosen), citations_for(chosen, ranked, mode)
+        if sentence.chunk not in chosen:
+            chosen.append(sentence.chunk)
+    return chosen
 
 
-def _cited_text(chosen: list[Sentence]) -> str:
-    """The sentences in slide order, each run from one slide followed by its marker once."""
-    parts: list[str] = []
-    for index, sentence in enumerate(chosen):
-        parts.append(_as_sentence(sentence.text))
-        last_of_run = index + 1 == len(chosen) or chosen[index + 1].slide != sentence.slide
-        if last_of_run and sentence.slide:
-            parts[-1] += f" [{sentence.slide}]"
+def _passage(chunk: int, ranked: list[tuple[float, Sentence]]) -> list[Sentence]:
+    """One chunk's lines worth quoting, in reading order: all of a short chunk, else its best lines."""
+    lines = [(score, s) for score, s in ranked if s.chunk == chunk]
+    if sum(len(s.text) + 2 for _, s in lines) <= _SLIDE_BUDGET:
+        keep = [s for _, s in lines]
+    else:
+        top = lines[0][0]
+        keep, used = [], 0
+        for score, sentence in lines:  # best first
+            if keep and (score < top * _LINE_RATIO or used + len(sentence.text) > _SLIDE_BUDGET):
+                continue
+            keep.append(sentence)
+            used += len(sentence.text) + 2
+    unique = {s.text: s for s in sorted(keep, key=lambda s: s.position)}
+    return list(unique.values())
+
+
+def _within_budget(passages: list[list[Sentence]]) -> list[list[Sentence]]:
+    """The strongest passages first, as many as fit the answer's length, then in deck order."""
+    kept: list[list[Sentence]] = []
+    used = 0
+    for passage in passages:
+        size = sum(len(s.text) + 2 for s in passage)
+        if passage and (not kept or used + size <= _ANSWER_BUDGET):
+            kept.append(passage)
+            used += size
+    return sorted(kept, key=lambda p: (p[0].slide, p[0].from_notes))
+
+
+def _cited_text(passages: list[list[Sentence]]) -> str:
+    """The passages in deck order, each slide's run followed by its marker once."""
+    parts = []
+    for index, passage in enumerate(passages):
+        slide = passage[0].slide
+        last_of_slide = index + 1 == len(passages) or passages[index + 1][0].slide != slide
+        marker = f" [{slide}]" if slide and last_of_slide else ""
+        parts.append(" ".join(_as_sentence(s.text) for s in passage) + marker)
     return " ".join(parts)
 
 

@@ -18,7 +18,10 @@ from deckchat.core.chat import Chunk, ChunkKind, Hit, NotesMode
 from deckchat.index import fusion
 from deckchat.index.bm25 import BM25
 from deckchat.index.embed import Embedder, default_embedders, query_cache
+from deckchat.index.language import languages, question_language
 from deckchat.index.prepare import search_texts
+from deckchat.index.roles import question_intent, slide_role
+from deckchat.index.specificity import load_frequencies, question_terms
 from deckchat.index.tokens import content_tokens, tokenize
 
 FloatArray = npt.NDArray[np.float32]
@@ -48,6 +51,11 @@ class DeckIndex:
         self._notes = np.array([c.kind is not ChunkKind.SLIDE for c in self.chunks], dtype=np.bool_)
         self._slides = np.array([c.slide for c in self.chunks], dtype=np.int64)
         self._dups = fusion.near_duplicates([frozenset(t) for t in tokens])
+        self._languages = languages("\n".join(texts))
+        load_frequencies()
+        self._roles = [
+            slide_role(c.text.split("\n", 1)[0]) if c.kind is ChunkKind.SLIDE else None for c in self.chunks
+        ]
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], embedders: Sequence[Embedder] | None = None) -> DeckIndex:
@@ -112,12 +120,38 @@ class DeckIndex:
                     break
         return list(best.items())
 
-    def answerability(self, query: str, hits: Sequence[Hit] | None = None) -> float:
+    def answerability(
+        self, query: str, hits: Sequence[Hit] | None = None, *, mode: NotesMode = NotesMode.PRIVATE
+    ) -> float:
         """See ``fusion.answerability``; searches first when no hits are given."""
-        return fusion.answerability(hits if hits is not None else self.search(query))
+        hits = hits if hits is not None else self.search(query, mode=mode)
+        if not hits:
+            return 0.0
+        intent = question_intent(query)
+        if intent is not None and self._roles[hits[0].chunk.id] == intent:
+            return 1.0  # asked for the outline or the speaker, and the deck has that slide
+        top = sorted(hits, key=lambda h: -h.scores.get("fused", h.score))[: fusion.TOP_FOR_COVERAGE]
+        terms = question_terms(query)
+        use = top[0].scores.get("use", 0.0)
+        if not terms:  # nothing but stopwords and frame words: only meaning can tell
+            return fusion.answerability(0.0, use, 0.0, 0.0)
+        presence = self._bm25.presence([term for term, _ in terms])
+        specific = np.array([s for _, s in terms], dtype=np.float32)
+        in_top = presence[:, [h.chunk.id for h in top]].any(axis=1)
+        in_deck = presence[:, self._mask(mode)].any(axis=1)
+        # Rare words say what the question is about; everyday words say which language it is in.
+        importance = fusion.GENERIC_WEIGHT + specific
+        lexical = float((importance * in_top).sum() / importance.sum())
+        if question_language(query) in self._languages:
+            same_language = 1.0
+        else:  # mixed or unknown: everyday words the deck also uses say how far words can be trusted
+            everyday = 1.0 - specific + fusion.GENERIC_WEIGHT
+            same_language = float((everyday * in_deck).sum() / everyday.sum())
+        missing = float(specific[~in_deck].max(initial=0.0))
+        return fusion.answerability(lexical, use, same_language, missing)
 
     def _ranked(self, query: str, *, mode: NotesMode, slide: int | None, limit: int) -> list[Hit]:
-        mask = self._searchable & ~self._notes if mode is NotesMode.HIDDEN else self._searchable
+        mask = self._mask(mode)
         if not mask.any():
             return []
         terms = content_tokens(query)
@@ -127,7 +161,7 @@ class DeckIndex:
         presence = self._bm25.presence(terms)
         deck_coverage = float(presence[:, mask].any(axis=1).mean()) if terms else 0.0
         fused = fusion.fuse(raw, mask, deck_coverage)
-        bonus = self._slide_bonus(fused, mask, slide)
+        bonus = self._slide_bonus(fused, mask, slide) + self._role_bonus(fused, mask, query)
         total = fused + bonus
         ranked = np.argsort(-total, kind="stable")[: int(mask.sum())]
         idf = np.array([self._bm25.idf(t) for t in terms], dtype=np.float32)
@@ -139,6 +173,18 @@ class DeckIndex:
             scores |= {"slide_bonus": float(bonus[i]), "duplicates": float(duplicates)}
             hits.append(Hit(chunk=self.chunks[i], score=float(total[i]), scores=scores))
         return hits
+
+    def _role_bonus(self, fused: FloatArray, mask: BoolArray, query: str) -> FloatArray:
+        """A question asking for the outline or the speaker puts those slides first."""
+        bonus = np.zeros_like(fused)
+        intent = question_intent(query)
+        if intent is not None:
+            wanted = np.array([role == intent for role in self._roles], dtype=np.bool_) & mask
+            bonus[wanted] = max(float(fused[mask].max()), fusion.MIN_SLIDE_BONUS)
+        return bonus
+
+    def _mask(self, mode: NotesMode) -> BoolArray:
+        return self._searchable & ~self._notes if mode is NotesMode.HIDDEN else self._searchable
 
     def _slide_bonus(self, fused: FloatArray, mask: BoolArray, slide: int | None) -> FloatArray:
         bonus = np.zeros_like(fused)

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from deckchat.core.chat import Hit
-
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -29,6 +27,8 @@ MIN_SLIDE_BONUS = 1.0  # z-units: a vague question ("what does this mean?") stil
 USE_FLOOR, USE_ANSWER = 0.2, 0.5
 TOP_FOR_COVERAGE = 3
 REFUSE_BELOW = 0.4
+MISSING_PENALTY = 0.4
+GENERIC_WEIGHT = 0.15  # an everyday question word still counts a little toward coverage
 
 
 def zscores(scores: FloatArray, mask: BoolArray) -> FloatArray:
@@ -91,23 +91,18 @@ def collapse(ranked: Sequence[int], dups: Sequence[frozenset[int]]) -> list[tupl
     return list(kept.items())
 
 
-def answerability(hits: Sequence[Hit]) -> float:
-    """How well the deck answers the question behind ``hits``, in [0, 1]; below REFUSE_BELOW, refuse.
+def answerability(lexical: float, use: float, weight: float, missing: float) -> float:
+    """How well the deck answers a question, in [0, 1]; below REFUSE_BELOW, refuse.
 
-    Two kinds of evidence, mixed by how much the lexical kind applies:
-    - lexical: the IDF-weighted share of the question's words found in one of the top chunks (a
-      question about something the deck never names misses its rarest, most telling words);
-    - semantic: the multilingual USE cosine of the best fused hit, mapped from the deck-topic band to
-      the answer band; taking the fused winner's (not the best USE anywhere) asks the retrievers
-      to agree.
-    The mix weight is the share of the question's words the deck contains at all: near 0 for a
-    question in another language than the deck, where only the semantic evidence can speak.
-    Hits are ordered by their fused score, so a slide bonus doesn't change the verdict.
+    Two kinds of evidence, mixed by ``weight``, the share of the question's words the deck uses at
+    all (near 0 for a question in another language than the deck, where only meaning can speak):
+    - ``lexical``: the specificity-weighted share of the question's words found in the top chunks;
+    - ``use``: the multilingual USE cosine of the best fused hit, mapped from the deck-topic band to
+      the answer band (taking the fused winner's, not the best USE anywhere, asks the retrievers to
+      agree);
+    and ``missing``, the specificity of the most specific question word the deck never uses: a
+    question that names something the deck doesn't is likely about something else.
     """
-    if not hits:
-        return 0.0
-    top = sorted(hits, key=lambda h: -h.scores.get("fused", h.score))[:TOP_FOR_COVERAGE]
-    lexical = max(h.scores.get("coverage_idf", 0.0) for h in top)
-    semantic = float(np.clip((top[0].scores.get("use", 0.0) - USE_FLOOR) / (USE_ANSWER - USE_FLOOR), 0, 1))
-    weight = top[0].scores.get("deck_coverage", 0.0)
-    return float(weight * lexical + (1.0 - weight) * semantic)
+    semantic = float(np.clip((use - USE_FLOOR) / (USE_ANSWER - USE_FLOOR), 0.0, 1.0))
+    score = weight * lexical + (1.0 - weight) * semantic - MISSING_PENALTY * weight * missing
+    return float(np.clip(score, 0.0, 1.0))

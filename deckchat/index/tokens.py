@@ -43,7 +43,10 @@ au aux avec ce ces cet cette dans des du elle est et il ils je leur leurs mais m
 plus pour qu qui sa se ses son sont sur ta tes ton très une vous quel quelle quels quelles comment
 pourquoi quand où combien
 """
-STOPWORDS = frozenset(f"{_EN} {_DE} {_ES} {_FR}".split())
+STOPWORDS_BY_LANGUAGE = {
+    name: frozenset(words.split()) for name, words in (("en", _EN), ("de", _DE), ("es", _ES), ("fr", _FR))
+}
+STOPWORDS = frozenset().union(*STOPWORDS_BY_LANGUAGE.values())
 
 
 def tokenize(text: str) -> list[str]:
@@ -68,6 +71,11 @@ def _tokens(text: str) -> list[str]:
 
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def token_matches(text: str) -> list[tuple[str, str]]:
+    """Normalised raw tokens with their kind ("cjk", "num" or "word"), before stopwords and stemming."""
+    return [(str(m.lastgroup), m.group()) for m in _TOKEN.finditer(_normalise(text))]
 
 
 def _scan(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from deckchat.chat.answer import answer, ground
+from deckchat.chat.answer import answer, ground, runaway
 from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.chat.prompt import DECLINE, build_messages
 from deckchat.core.chat import Answer, Chunk, ChunkKind, Hit, NotesMode
@@ -42,7 +42,7 @@ def test_a_grounded_generated_answer_is_kept_with_its_citations() -> None:
     model = Scripted("About 80 percent of the work is data preparation [7].")
     items = list(
         answer(
-            "How much time goes into data prep?",
+            "How much of the effort goes into data preparation and cleaning?",
             HITS,
             mode=NotesMode.PRIVATE,
             answerable=True,
@@ -50,8 +50,11 @@ def test_a_grounded_generated_answer_is_kept_with_its_citations() -> None:
         )
     )
     final = _final(items)
-    assert "".join(str(i) for i in items[:-1]) == model.reply
-    assert (final.answer, final.refused, final.grounding_replaced) == (model.reply, False, False)
+    # The model's words, then the evidence quoted: the streamed text is the final text.
+    assert "".join(str(i) for i in items[:-1]) == final.answer
+    assert final.answer.startswith(model.reply + "\n\n> ") and "Cleaning takes most" in final.answer
+    assert "getting data ready" not in final.answer  # private notes are never quoted
+    assert (final.refused, final.grounding_replaced) == (False, False)
     # Private notes informed the answer, but the quote comes from the slide itself.
     [citation] = final.citations
     assert citation.slide == 7 and citation.quote in HITS[0].chunk.text and "80" not in citation.quote
@@ -65,8 +68,14 @@ def test_an_invented_number_is_replaced_by_the_extractive_answer() -> None:
     assert "95" not in final.answer and "[7]" in final.answer
 
 
-def test_citing_a_slide_that_was_not_retrieved_fails_the_check() -> None:
-    assert ground("pandas uses NaN [21].", "NaN?", HITS, NotesMode.PUBLIC, "m").grounding_replaced
+def test_a_citation_of_a_slide_that_was_not_retrieved_never_reaches_the_reader() -> None:
+    # The fact stands in the quoted evidence, so the answer is kept and cited to that evidence instead.
+    final = ground("pandas uses NaN [21].", "How are missing values stored?", HITS, NotesMode.PUBLIC, "m")
+    assert "[21]" not in final.answer and [c.slide for c in final.citations] == [13]
+    assert final.answer.startswith("pandas uses NaN.") and not final.grounding_replaced
+    # A fact that no quoted evidence holds is not rescued that way.
+    invented = ground("pandas uses Arrow nulls [21].", "What does pandas use?", HITS, NotesMode.PUBLIC, "m")
+    assert invented.grounding_replaced and "Arrow" not in invented.answer
 
 
 def test_uncited_answers_are_attributed_to_their_evidence() -> None:
@@ -100,3 +109,23 @@ def test_follow_ups_borrow_the_previous_question() -> None:
     )
     assert about_this_slide("What does this slide mean?") and about_this_slide("Was zeigt diese Folie?")
     assert not about_this_slide("What is a DataFrame?")
+
+
+def test_answers_that_add_nothing_or_loop_are_not_kept() -> None:
+    echo = ground(
+        "The new item in the Top 10 is the Top 10.",
+        "Which item is new in the Top 10?",
+        HITS,
+        NotesMode.PUBLIC,
+        "m",
+    )
+    assert echo.grounding_replaced
+    assert runaway("The answer is:\n<evidence>") and runaway("The answer is the cleaning step.\n" * 2)
+    assert not runaway("Cleaning takes most of the effort [7].\nAbout 80 percent.")
+
+
+def test_generation_stops_when_the_model_starts_looping() -> None:
+    model = Scripted("Cleaning takes most of the effort [7].\n" * 5)
+    items = list(answer("What takes effort?", HITS, mode=NotesMode.PUBLIC, answerable=True, generator=model))
+    streamed = "".join(str(i) for i in items[:-1])
+    assert streamed.count("Cleaning takes most of the effort [7].") == 1

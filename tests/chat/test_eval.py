@@ -33,12 +33,9 @@ def _report(service: ChatService, decks_dir: Path, llm: str) -> dict[str, Any]:
     return report
 
 
-def test_the_eval_reports_every_metric_and_extractive_answers_stay_grounded(
-    service: ChatService, decks_dir: Path
-) -> None:
-    # The quality thresholds (cited-slide hit >= 0.85, refusal recall >= 0.75) are not met
-    # yet; this checks the eval's contract and the property that must always hold.
-    report = _report(service, decks_dir, "extractive")
+@pytest.mark.parametrize("llm", ["extractive", "default"])
+def test_grounded_answers_meet_the_thresholds(service: ChatService, decks_dir: Path, llm: str) -> None:
+    report = _report(service, decks_dir, llm)
     metrics = report["metrics"]
     assert metrics["questions"] == 48
     assert set(metrics) >= {
@@ -54,10 +51,14 @@ def test_the_eval_reports_every_metric_and_extractive_answers_stay_grounded(
         "latency_ms_p50",
         "latency_ms_p95",
     }
-    assert all(0.0 <= metrics[name] <= 1.0 for name in ("cited_slide_hit", "mrr", "answer_recall"))
+    assert metrics["cited_slide_hit"] >= 0.85
+    assert metrics["refusal_recall"] >= 0.75
     assert metrics["answers_with_unsupported_numbers"] == 0
+    if llm == "default":
+        assert metrics["answer_recall"] >= 0.5
     for result in report["results"]:
         assert set(result) >= {"deck", "question", "answer", "citations", "refused", "latency_ms"}
+        assert result["llm"].startswith(llm)
         if result["refused"]:
             assert result["citations"] == [] and result["answer"].startswith("The deck doesn't say.")
         else:

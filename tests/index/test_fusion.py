@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deckchat.core.chat import Chunk, ChunkKind, Hit
 from deckchat.index import fusion
 
 
@@ -55,29 +54,20 @@ def test_near_duplicates_and_collapse_keep_the_best_of_each_group() -> None:
     assert fusion.collapse([2, 1, 0, 3, 4], dups) == [(2, 2), (1, 0), (4, 0)]
 
 
-def hit(use: float, coverage_idf: float, deck_coverage: float, fused: float = 1.0) -> Hit:
-    chunk = Chunk(0, ChunkKind.SLIDE, 1, "text")
-    scores = {"use": use, "coverage_idf": coverage_idf, "deck_coverage": deck_coverage, "fused": fused}
-    return Hit(chunk, fused, scores)
-
-
 def test_answerability_trusts_words_when_the_deck_speaks_the_question_s_language() -> None:
-    covered = fusion.answerability([hit(use=0.25, coverage_idf=1.0, deck_coverage=1.0)])
-    missing = fusion.answerability([hit(use=0.45, coverage_idf=0.1, deck_coverage=1.0)])
-    assert covered == pytest.approx(1.0) and missing == pytest.approx(0.1)
+    covered = fusion.answerability(lexical=1.0, use=0.25, weight=1.0, missing=0.0)
+    uncovered = fusion.answerability(lexical=0.1, use=0.45, weight=1.0, missing=0.0)
+    assert covered == pytest.approx(1.0) and uncovered == pytest.approx(0.1)
 
 
 def test_answerability_falls_back_to_meaning_across_languages() -> None:
-    close = fusion.answerability([hit(use=0.5, coverage_idf=0.0, deck_coverage=0.0)])
-    far = fusion.answerability([hit(use=0.2, coverage_idf=0.0, deck_coverage=0.0)])
+    close = fusion.answerability(lexical=0.0, use=0.5, weight=0.0, missing=1.0)
+    far = fusion.answerability(lexical=0.0, use=0.2, weight=0.0, missing=1.0)
     assert close == pytest.approx(1.0) and far == pytest.approx(0.0)
 
 
-def test_answerability_reads_hits_in_fused_order_and_the_best_of_the_top_three() -> None:
-    hits = [
-        hit(use=0.1, coverage_idf=0.0, deck_coverage=0.5, fused=1.0),  # first only thanks to a slide bonus
-        hit(use=0.5, coverage_idf=0.2, deck_coverage=0.5, fused=5.0),
-        hit(use=0.1, coverage_idf=0.8, deck_coverage=0.5, fused=2.0),
-    ]
-    assert fusion.answerability(hits) == pytest.approx(0.5 * 0.8 + 0.5 * 1.0)
-    assert fusion.answerability([]) == 0.0
+def test_a_specific_word_the_deck_never_uses_counts_against_answering() -> None:
+    named = fusion.answerability(lexical=0.6, use=0.4, weight=1.0, missing=0.0)
+    unnamed = fusion.answerability(lexical=0.6, use=0.4, weight=1.0, missing=1.0)
+    assert named == pytest.approx(0.6) and unnamed == pytest.approx(0.6 - fusion.MISSING_PENALTY)
+    assert unnamed < fusion.REFUSE_BELOW <= named

@@ -69,10 +69,13 @@ def test_answerability_separates_not_in_deck_questions(indexed: Decks, questions
     """Better than the top dense score alone, which the naive baseline found useless for refusal."""
     rows = []
     for q in questions:
-        hits = indexed[str(q["deck"])].index.search(str(q["question"]))
+        index = indexed[str(q["deck"])].index
+        hits = index.search(str(q["question"]))
         top_minilm = max(h.scores["minilm"] for h in hits)
         top_use = max(h.scores["use"] for h in hits)
-        rows.append((q["kind"] == "not-in-deck", fusion.answerability(hits), top_minilm, top_use))
+        rows.append(
+            (q["kind"] == "not-in-deck", index.answerability(str(q["question"]), hits), top_minilm, top_use)
+        )
     auc = {
         name: _auc([(r[0], r[i]) for r in rows])
         for i, name in ((1, "answerability"), (2, "minilm"), (3, "use"))
@@ -188,7 +191,7 @@ def _concatenated(indexed: Decks, *names: str) -> DeckIndex:
 def test_an_empty_deck_searches_to_nothing() -> None:
     empty = DeckIndex.from_bytes(DeckIndex.build([]).to_bytes())
     assert empty.search("anything") == [] and empty.slide_hits("anything") == []
-    assert fusion.answerability(empty.search("anything")) == 0.0
+    assert empty.answerability("anything") == 0.0
 
 
 def test_a_stale_index_is_refused_so_the_caller_rebuilds(indexed: Decks) -> None:
