@@ -27,7 +27,7 @@ from deckchat.index.tokens import content_tokens, tokenize
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
-FORMAT_VERSION = 1  # bump when chunks, prepare or embedders change what a stored index means
+FORMAT_VERSION = 2  # bump when chunks, prepare or embedders change what a stored index means
 
 
 class IndexFormatError(ValueError):

@@ -7,11 +7,15 @@ names the talk's subject.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from deckchat.core.chat import Chunk, ChunkKind
 
+# Copyright and licence lines ("© 2016 Microsoft Corporation. All rights reserved.") are legal
+# furniture: they name a company and a year that questions about revenue or history then "match".
+_LEGAL = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved", re.IGNORECASE)
 BOILERPLATE_SHARE = 0.5  # a line on half the slides or more is furniture (footer, header), not content
 MIN_SLIDES = 8  # in a short deck a repeated line may well be the point
 
@@ -28,7 +32,7 @@ def boilerplate_lines(chunks: Sequence[Chunk]) -> frozenset[str]:
 
 def search_text(chunk: Chunk, boilerplate: frozenset[str] = frozenset()) -> str:
     """The text to index: speaker notes carry their slide's title (kept in heading_path) as context."""
-    lines = [x for x in chunk.text.splitlines() if _key(x) not in boilerplate]
+    lines = [x for x in chunk.text.splitlines() if _key(x) not in boilerplate and not _LEGAL.search(x)]
     body = "\n".join(lines)
     if chunk.kind is ChunkKind.SPEAKER_NOTES and chunk.heading_path:
         return f"{' > '.join(chunk.heading_path)}\n{body}"

@@ -17,6 +17,7 @@ SLIDES = [
     "DataFrames\nA DataFrame is a two-dimensional table of rows and columns",
     "Missing values\npandas uses NaN for missing floating-point values and None for other objects",
     "Combining datasets\nconcat stacks DataFrames vertically or side by side",
+    "Acme Corp\n© 2016 Acme Corp. All rights reserved.",
 ]
 
 
@@ -44,6 +45,7 @@ def test_answerable_questions_find_their_slide(index: DeckIndex, question: str, 
         "What does the speaker say about FIDO2 security keys?",
         "How do you read an Excel workbook into pandas?",
         "What is the carbon footprint of a smartphone?",
+        "What was Acme's revenue in 2016?",  # the company and year only in the copyright line
     ],
 )
 def test_questions_naming_what_the_deck_never_mentions_are_refused(index: DeckIndex, question: str) -> None:
