@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from deckchat.cli import chat, decks, evaluate, later, server
+from deckchat.cli import chat, decks, evaluate, models, server
 from deckchat.cli.output import fail
 from deckchat.core.errors import DeckchatError
 
@@ -26,7 +26,7 @@ app.command()(decks.rm)
 app.command()(server.serve)
 app.command()(chat.ask)
 app.command("eval")(evaluate.evaluate_command)
-app.add_typer(later.model_app, name="model")
+app.add_typer(models.model_app, name="model")
 
 
 def main() -> None:

@@ -118,6 +118,6 @@ def test_missing_files_and_unbuilt_commands(tmp_path: Path) -> None:
     missing = deckchat(tmp_path / "home", "add", str(tmp_path / "nope.pdf"))
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"error: {tmp_path / 'nope.pdf'}: no such file."
-    for args in (["model", "shard", "a", "b"], ["model", "plan", "gpt-j"], ["model", "bench", "gpt-j"]):
+    for args in (["model", "shard", "a", "b"], ["model", "bench", "gpt-j"]):
         later = deckchat(tmp_path / "home", *args)
         assert later.returncode == 2 and "not built yet" in later.stderr, args

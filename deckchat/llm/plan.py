@@ -1,0 +1,253 @@
+"""Plan a model's placement before loading it: from its config alone, with empty weights.
+
+For a budget such as ``gpu=16GiB,cpu=32GiB`` this says where each block would live (accelerate's own
+``infer_auto_device_map``, the placement ``device_map="auto"`` will use), the bytes on each tier, the
+per-token time floor (bytes each link must move per token over its bandwidth), and what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from deckchat.core.errors import InvalidInput
+from deckchat.llm.bandwidth import Bandwidths, parse_bytes
+from deckchat.llm.load import resolve_model
+
+TIERS = ("gpu", "cpu", "disk")
+DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
+# Share of free RAM a plan offers the model when no cpu budget is given: the OS and the app need the rest.
+_RAM_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # "gpu" | "int8" | "int4" | "offload" | "cpu"
+    fits: bool
+    floor_seconds_per_token: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    total_bytes: int
+    placement: dict[str, int]
+    modules: dict[str, str]
+    floor_seconds_per_token: float
+    recommendation: str
+    options: list[Option]
+    budget: dict[str, int]
+    bandwidths: dict[str, dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "total_bytes": self.total_bytes,
+            "placement": self.placement,
+            "modules": self.modules,
+            "floor_seconds_per_token": self.floor_seconds_per_token,
+            "recommendation": self.recommendation,
+            "options": [vars(o) for o in self.options],
+            "budget": self.budget,
+            "bandwidths": self.bandwidths,
+        }
+
+
+def parse_budget(text: str | None, home: Path) -> dict[str, int]:
+    """``gpu=16GiB,cpu=32GiB[,disk=200GiB]``; tiers left out get what this machine has free."""
+    budget: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, _, value = item.partition("=")
+        name = {"0": "gpu", "cuda": "gpu"}.get(name.strip().lower(), name.strip().lower())
+        if name not in TIERS or not value:
+            raise InvalidInput(
+                f"--max-memory item {item!r} should look like gpu=16GiB; tiers are gpu, cpu and disk.",
+                code="bad_max_memory",
+            )
+        budget[name] = int(parse_bytes(value))
+    if "gpu" not in budget and torch.cuda.is_available():
+        budget["gpu"] = torch.cuda.mem_get_info()[0]
+    budget.setdefault("cpu", int(_RAM_SHARE * _free_ram()))
+    home.mkdir(parents=True, exist_ok=True)
+    budget.setdefault("disk", shutil.disk_usage(home).free)
+    return budget
+
+
+def plan_model(src: str, budget: dict[str, int], bandwidths: Bandwidths, dtype: str = "float16") -> Plan:
+    model = empty_model(src, DTYPES[dtype])
+    from accelerate.utils import compute_module_sizes
+
+    sizes = compute_module_sizes(model, dtype=DTYPES[dtype])
+    total = int(sizes[""])
+    device_map = _placement(model, budget, DTYPES[dtype])
+    modules = {name: _tier_of(name, device_map) for name in blocks(model)}
+    placement = {tier: 0 for tier in TIERS}
+    for name, tier in modules.items():
+        placement[tier] += int(sizes[name])
+    rates = bandwidths.rates
+    gpu = budget.get("gpu", 0) > 0
+    fits = total <= sum(budget.values())
+    offload = floor_seconds(placement, rates, gpu=gpu)
+    options = _options(total, budget, rates, offload, fits, placement)
+    chosen = next((o for o in options if o.fits), None)
+    recommendation = (
+        f"{chosen.name}: {chosen.why}"
+        if chosen
+        else f"nothing fits: the model needs {_gb(total)} and the budget is {_gb(sum(budget.values()))}; "
+        "raise --max-memory or quantize"
+    )
+    return Plan(
+        total_bytes=total,
+        placement=placement,
+        modules=modules,
+        floor_seconds_per_token=offload,
+        recommendation=recommendation,
+        options=options,
+        budget=budget,
+        bandwidths={n: {"bytes_per_second": r, "source": bandwidths.sources[n]} for n, r in rates.items()},
+    )
+
+
+def floor_seconds(placement: dict[str, int], rates: dict[str, float], *, gpu: bool) -> float:
+    """Each weight is read once per token from where it lives; offloaded ones also cross their links."""
+    if gpu:
+        return (
+            placement["gpu"] / rates["gpu"]
+            + placement["cpu"] / rates["pcie"]
+            + placement["disk"] / rates["disk"]
+            + placement["disk"] / rates["pcie"]
+        )
+    return (placement["gpu"] + placement["cpu"]) / rates["cpu"] + placement["disk"] / rates["disk"]
+
+
+def _options(
+    total: int,
+    budget: dict[str, int],
+    rates: dict[str, float],
+    offload: float,
+    fits: bool,
+    placement: dict[str, int],
+) -> list[Option]:
+    """The ways to run it, best first: full precision in fast memory, quantized, then offloaded."""
+    gpu = budget.get("gpu", 0)
+    if gpu <= 0:
+        return [
+            Option(
+                "cpu",
+                total <= budget["cpu"],
+                total / rates["cpu"],
+                f"the whole model ({_gb(total)}) fits in RAM; every token reads it from RAM",
+            ),
+            Option(
+                "offload",
+                fits,
+                offload,
+                f"{_gb(placement['disk'])} that doesn't fit the RAM budget is read from disk for "
+                "every token; with no GPU, bitsandbytes quantization is not available",
+            ),
+        ]
+    return [
+        Option(
+            "gpu",
+            total <= gpu,
+            total / rates["gpu"],
+            f"the whole model ({_gb(total)}) fits in {gpu / 2**30:.1f} GiB of GPU memory: "
+            "fastest, full precision",
+        ),
+        Option(
+            "int8",
+            total / 2 <= gpu,
+            total / 2 / rates["gpu"],
+            f"8-bit weights ({_gb(total / 2)}) fit on the GPU, far faster than streaming the "
+            f"rest over PCIe, at a small loss of accuracy (bitsandbytes)",
+        ),
+        Option(
+            "int4",
+            total / 4 <= gpu,
+            total / 4 / rates["gpu"],
+            f"4-bit weights ({_gb(total / 4)}) fit on the GPU; faster still than offload, with a "
+            "larger loss of accuracy (bitsandbytes NF4)",
+        ),
+        Option(
+            "offload",
+            fits,
+            offload,
+            f"full precision, with {_gb(placement['cpu'] + placement['disk'])} streamed to the GPU "
+            "for every token",
+        ),
+    ]
+
+
+def empty_model(src: str, dtype: torch.dtype) -> Any:
+    """The model's modules with no weights allocated (meta tensors): sizes without a download."""
+    from accelerate import init_empty_weights
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    config = AutoConfig.from_pretrained(resolve_model(src), local_files_only=True)
+    with init_empty_weights():
+        return AutoModelForCausalLM.from_config(config, dtype=dtype)  # type: ignore[no-untyped-call]
+
+
+def blocks(model: Any) -> list[str]:
+    """The units placement moves: each transformer block, and the modules outside blocks that hold weights."""
+    no_split = set(getattr(model, "_no_split_modules", None) or ())
+    found: list[str] = []
+    for name, module in model.named_modules():
+        if any(name.startswith(f"{b}.") for b in found):
+            continue
+        holds = any(True for _ in module.parameters(recurse=False)) or any(
+            True for _ in module.buffers(recurse=False)
+        )
+        if name and (type(module).__name__ in no_split or holds):
+            found.append(name)
+    return found
+
+
+def _tier_of(name: str, device_map: dict[str, str]) -> str:
+    """A block's tier: the device-map entry that is it or its closest ancestor."""
+    for prefix, tier in sorted(device_map.items(), key=lambda item: -len(item[0])):
+        if prefix == "" or name == prefix or name.startswith(f"{prefix}."):
+            return tier
+    return "cpu"
+
+
+def _placement(model: Any, budget: dict[str, int], dtype: torch.dtype) -> dict[str, str]:
+    from accelerate import infer_auto_device_map
+
+    max_memory: dict[int | str, int] = {"cpu": budget["cpu"], "disk": budget["disk"]}
+    if budget.get("gpu", 0) > 0:
+        max_memory[0] = budget["gpu"]
+    # accelerate complains that GPU 0 is absent when planning for another machine; the plan is about sizes.
+    quiet = logging.getLogger("accelerate")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            device_map = infer_auto_device_map(
+                model, max_memory=max_memory, no_split_module_classes=model._no_split_modules, dtype=dtype
+            )
+    finally:
+        quiet.setLevel(level)
+    return {name: "gpu" if device == 0 else str(device) for name, device in device_map.items()}
+
+
+def _free_ram() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1e9:.1f} GB"
