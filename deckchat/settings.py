@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         description="Generator: extractive, default (embedded model), hf:PATH_OR_ID or openai:BASE_URL.",
     )
     llm_model: str = Field(default="", description="The model name for an openai: generator.")
+    llm_max_memory: str = Field(
+        default="",
+        description="Budget for an hf: model, e.g. gpu=6GiB,cpu=16GiB,disk=50GiB; default: what is free.",
+    )
+    llm_dtype: str = Field(
+        default="", description="float16, bfloat16 or float32 for an hf: model; default: the fastest here."
+    )
+    llm_offload_folder: Path | None = Field(
+        default=None, description="Where an hf: model's offloaded weights go; default: DECKCHAT_HOME/offload."
+    )
 
     workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
     job_lease_s: float = 60.0

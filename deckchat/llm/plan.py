@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from deckchat.core.errors import InvalidInput
+from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.llm.bandwidth import Bandwidths, parse_bytes
 from deckchat.llm.load import resolve_model
 
@@ -113,6 +113,23 @@ def plan_model(src: str, budget: dict[str, int], bandwidths: Bandwidths, dtype: 
         budget=budget,
         bandwidths={n: {"bytes_per_second": r, "source": bandwidths.sources[n]} for n, r in rates.items()},
     )
+
+
+def ensure_fits(src: str, budget: dict[str, int], dtype: torch.dtype) -> int:
+    """Fail before loading, not out of memory halfway through, when the model can't fit the budget."""
+    from accelerate.utils import compute_module_sizes
+
+    total = int(compute_module_sizes(empty_model(src, dtype), dtype=dtype)[""])
+    room = sum(budget.values())
+    if total > room:
+        tiers = "+".join(t.upper() if t != "disk" else t for t in TIERS if t in budget)
+        raise DeckchatError(
+            f"{src} needs {_gb(total)}; {tiers} budget is {_gb(room)}: raise --max-memory "
+            "(DECKCHAT_LLM_MAX_MEMORY), or use 8-bit.",
+            code="model_too_big",
+            status=507,
+        )
+    return total
 
 
 def floor_seconds(placement: dict[str, int], rates: dict[str, float], *, gpu: bool) -> float:

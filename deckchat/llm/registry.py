@@ -11,13 +11,14 @@ from collections.abc import Callable, Hashable
 
 import torch
 
-from deckchat.core.errors import DeckchatError
+from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.llm import smollm2
 from deckchat.llm.base import Generator
 from deckchat.llm.cpu_int8 import quantize_linear_int8
-from deckchat.llm.load import load_causal_lm, resolve_model
+from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm, resolve_model
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
+from deckchat.llm.plan import DTYPES, ensure_fits, parse_budget
 from deckchat.settings import Settings
 
 SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"
@@ -34,7 +35,8 @@ def make_generator(spec: str, settings: Settings, *, model: str | None = None) -
         return _cached(("default", settings.home), lambda: _default(settings))
     if kind == "hf" and target:
         source = resolve_model(target)  # first, so ./m and /abs/m share one loaded model
-        return _cached(("hf", source), lambda: _hf(target, settings))
+        options = (settings.llm_max_memory, settings.llm_dtype, settings.llm_offload_folder)
+        return _cached(("hf", source, *options), lambda: _hf(target, settings))
     if kind == "openai" and target:
         if not model:
             raise DeckchatError(
@@ -72,7 +74,22 @@ def _default(settings: Settings) -> LocalGenerator:
 
 def _hf(target: str, settings: Settings) -> LocalGenerator:
     # "auto" puts the model on the GPU when there is one, and spills to disk what RAM can't hold.
-    model, tokenizer = load_causal_lm(target, device_map="auto", settings=settings)
+    budget = parse_budget(settings.llm_max_memory or None, settings.home)
+    if settings.llm_dtype and settings.llm_dtype not in DTYPES:
+        raise InvalidInput(f"DECKCHAT_LLM_DTYPE must be one of {', '.join(DTYPES)}.", code="bad_dtype")
+    dtype = DTYPES[settings.llm_dtype] if settings.llm_dtype else default_dtype()
+    ensure_fits(target, budget, dtype)
+    max_memory: MaxMemory = {"cpu": budget["cpu"]}  # disk is the offload folder, bounded by the check
+    if budget.get("gpu", 0) > 0:
+        max_memory[0] = budget["gpu"]
+    model, tokenizer = load_causal_lm(
+        target,
+        device_map="auto",
+        max_memory=max_memory,
+        offload_folder=settings.llm_offload_folder,
+        dtype=dtype,
+        settings=settings,
+    )
     return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}"))
 
 

@@ -60,3 +60,28 @@ def test_safe_names_are_folder_names_and_unique() -> None:
     assert a != b
     assert a.startswith("model-")
     assert safe_name("org/My Model:v2").startswith("My-Model-v2-")
+
+
+@pytest.mark.slow
+def test_hf_generator_takes_the_big_model_options_and_refuses_what_cannot_fit(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from deckchat.core.errors import DeckchatError
+    from deckchat.llm.registry import make_generator
+
+    too_small = Settings(home=tmp_path / "home", llm_max_memory="cpu=1MiB,disk=1MiB", llm_dtype="float32")
+    with pytest.raises(DeckchatError, match=r"needs \d+\.\d GB; CPU\+disk budget is 0\.0 GB") as caught:
+        make_generator(f"hf:{tiny_model}", too_small)
+    assert caught.value.code == "model_too_big"
+    assert not (tmp_path / "home" / "offload").exists()  # refused before anything was loaded
+
+    budget = EMBED_BYTES + LAYER_BYTES * 5 // 2
+    folder = tmp_path / "offload-here"
+    tight = Settings(
+        home=tmp_path / "home", llm_max_memory=f"cpu={budget}", llm_dtype="float32", llm_offload_folder=folder
+    )
+    generator = make_generator(f"hf:{tiny_model}", tight)
+    assert isinstance(generator, LocalGenerator) and folder.is_dir()  # the offload folder given
+    assert "disk" in set(generator.model.hf_device_map.values())  # layers beyond the budget
+    expected = reply(*load_causal_lm(tiny_model, dtype=torch.float32))
+    assert list(generator.stream(PROMPT, max_tokens=12)) == expected
