@@ -80,7 +80,7 @@ def ground(
         return refusal(hits, llm)
     found = found or extract(question, hits, mode)
     if not says_something(text, question, "\n".join(hit.chunk.text for hit in hits)):
-        return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
+        return _replaced(found, llm)
     retrieved = {hit.chunk.slide for hit in hits}
     cited = cited_slides(text) or _attribute(text, hits)
     quoted_slides = [c.slide for c in found.citations]
@@ -88,13 +88,17 @@ def ground(
         # Small models often cite the wrong block; facts all found in the quoted passages still stand,
         # cited to those passages instead of the model's markers.
         if not quoted_slides or check(text, evidence_text(hits, set(quoted_slides))):
-            return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
+            return _replaced(found, llm)
         text, cited = strip_markers(text), []
     pool = sentences(hits)
     citations = [_citation(slide, text, pool, mode) for slide in cited if slide]
     citations += [c for c in found.citations if c.slide not in cited]
     quoted = f"{text}\n\n> {found.quote}" if found.quote else text
     return Answer(quoted, tuple(citations), False, llm)
+
+
+def _replaced(found: Extract, llm: str) -> Answer:
+    return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
 
 
 def runaway(text: str) -> bool:

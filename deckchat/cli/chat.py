@@ -20,18 +20,6 @@ LlmOpt = Annotated[
 LlmModelOpt = Annotated[str | None, typer.Option("--llm-model", help="Model name for an openai: server.")]
 
 
-def answer_json(reply: Reply) -> dict[str, object]:
-    final = reply.answer
-    return {
-        "answer": final.answer,
-        "citations": [{"slide": c.slide, "quote": c.quote} for c in final.citations],
-        "refused": final.refused,
-        "llm": final.llm,
-        "grounding_replaced": final.grounding_replaced,
-        "conversation_id": reply.conversation_id,
-    }
-
-
 def ask(
     deck: Annotated[str, typer.Argument(help="Deck id or slug.")],
     question: Annotated[str, typer.Argument(help="The question.")],
@@ -55,7 +43,7 @@ def ask(
             streamed = True
     assert reply is not None
     if json_out:
-        print_json(answer_json(reply))
+        print_json(reply.as_json())
         return
     if streamed:
         sys.stdout.write("\n")

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from deckchat.chat.answer import EXTRACTIVE, answer
 from deckchat.chat.followup import about_this_slide, retrieval_query
@@ -33,6 +34,18 @@ class Reply:
     answer: Answer
     conversation_id: str
     hits: tuple[Hit, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The answer object of the public contract (``ask --json``, the chat endpoint, eval results)."""
+        final = self.answer
+        return {
+            "answer": final.answer,
+            "citations": [{"slide": c.slide, "quote": c.quote} for c in final.citations],
+            "refused": final.refused,
+            "llm": final.llm,
+            "grounding_replaced": final.grounding_replaced,
+            "conversation_id": self.conversation_id,
+        }
 
 
 class ChatService:

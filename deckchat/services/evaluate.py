@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from deckchat.chat.evidence import evidence_text
 from deckchat.core.citations import strip_markers
 from deckchat.core.errors import InvalidInput
 from deckchat.core.grounding import numbers
@@ -84,15 +85,12 @@ def _answer_one(
     )
     latency = (time.perf_counter() - start) * 1000
     final = reply.answer
-    cited = {c.slide for c in final.citations}
-    evidence = "\n".join(h.chunk.text for h in reply.hits if h.chunk.slide in cited)
+    evidence = evidence_text(list(reply.hits), {c.slide for c in final.citations})
+    fields = reply.as_json()
+    del fields["conversation_id"]  # each question is asked on its own
     return {
         **row,
-        "answer": final.answer,
-        "citations": [{"slide": c.slide, "quote": c.quote} for c in final.citations],
-        "refused": final.refused,
-        "llm": final.llm,
-        "grounding_replaced": final.grounding_replaced,
+        **fields,
         "latency_ms": round(latency, 1),
         "retrieved_slides": service.rank_slides(deck_id, row["question"]),
         "unsupported_numbers": sorted(numbers(strip_markers(final.answer)) - numbers(evidence))

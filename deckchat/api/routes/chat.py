@@ -21,15 +21,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code 
 
 
 def answer_out(reply: Reply) -> AnswerOut:
-    final = reply.answer
-    return AnswerOut(
-        answer=final.answer,
-        citations=[{"slide": c.slide, "quote": c.quote} for c in final.citations],  # type: ignore[misc]
-        refused=final.refused,
-        llm=final.llm,
-        grounding_replaced=final.grounding_replaced,
-        conversation_id=reply.conversation_id,
-    )
+    return AnswerOut.model_validate(reply.as_json())
 
 
 @router.post(
