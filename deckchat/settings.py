@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -62,6 +63,10 @@ class Settings(BaseSettings):
     )
     llm_offload_folder: Path | None = Field(
         default=None, description="Where an hf: model's offloaded weights go; default: DECKCHAT_HOME/offload."
+    )
+    llm_offload_executor: Literal["prefetch", "accelerate"] = Field(
+        default="prefetch",
+        description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
     )
 
     workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")

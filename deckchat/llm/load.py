@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,26 +34,82 @@ def load_causal_lm(
     offload_folder: Path | None = None,
     dtype: torch.dtype | None = None,
     settings: Settings | None = None,
+    executor: str | None = None,
+    disk_budget: int | None = None,
 ) -> tuple[Any, Any]:
-    """Load ``(model, tokenizer)`` from a local directory or a model id already in the HF cache.
+    """Load ``(model, tokenizer)`` from a local directory or a model id already in the HF cache;
+    the options are ``load_model``'s."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model(path_or_id), local_files_only=True)
+    model = load_model(
+        path_or_id,
+        device_map=device_map,
+        max_memory=max_memory,
+        offload_folder=offload_folder,
+        dtype=dtype,
+        settings=settings,
+        executor=executor,
+        disk_budget=disk_budget,
+    )
+    return model, tokenizer
+
+
+def load_model(
+    path_or_id: str | Path,
+    *,
+    device_map: str | dict[str, Any] | None = None,
+    max_memory: MaxMemory | None = None,
+    offload_folder: Path | None = None,
+    dtype: torch.dtype | None = None,
+    settings: Settings | None = None,
+    executor: str | None = None,
+    disk_budget: int | None = None,
+) -> Any:
+    """Load a causal LM, in evaluation mode.
 
     With a ``device_map`` (e.g. ``"auto"``), weights that don't fit ``max_memory`` go to disk, in
-    ``offload_folder`` or else a folder for this model under ``<home>/offload``.
+    ``offload_folder`` or else a folder for this model under ``<home>/offload``. Offloaded blocks
+    stream in through ``executor``: ``prefetch`` (ours, reads ahead) or ``accelerate`` (plain); by
+    default the settings' ``llm_offload_executor``.
+
+    With a ``max_memory``, a model bigger than it plus ``disk_budget`` (default: the free disk
+    under the offload folder) is refused before anything is loaded, never by running out halfway.
     """
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
+
+    from deckchat.llm import prefetch
 
     source = resolve_model(path_or_id)
+    settings = settings or Settings()
     placement: dict[str, Any] = {}
     if device_map is not None:
-        home = (settings or Settings()).home
-        folder = offload_folder or home / "offload" / safe_name(path_or_id)
+        folder = offload_folder or settings.home / "offload" / safe_name(path_or_id)
+        if max_memory is not None:
+            _ensure_fits(source, max_memory, folder, disk_budget, dtype or default_dtype())
         placement = {"device_map": device_map, "max_memory": max_memory, "offload_folder": str(folder)}
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
     model: Any = AutoModelForCausalLM.from_pretrained(
         source, dtype=dtype or default_dtype(), local_files_only=True, **placement
     )
     model.eval()
-    return model, tokenizer
+    prefetch.install(model, executor or settings.llm_offload_executor)
+    return model
+
+
+def _ensure_fits(
+    source: Path, max_memory: MaxMemory, folder: Path, disk_budget: int | None, dtype: torch.dtype
+) -> None:
+    from deckchat.llm.bandwidth import parse_bytes
+    from deckchat.llm.plan import ensure_fits
+
+    budget = {
+        ("cpu" if device == "cpu" else "gpu"): int(parse_bytes(size) if isinstance(size, str) else size)
+        for device, size in max_memory.items()
+        if device != "disk"
+    }
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    budget["disk"] = disk_budget if disk_budget is not None else shutil.disk_usage(existing).free
+    ensure_fits(str(source), budget, dtype)
 
 
 def resolve_model(path_or_id: str | Path) -> Path:

@@ -35,7 +35,6 @@ class LocalGenerator:
         self._step_args: dict[str, Any] = {"use_cache": True}
         if "logits_to_keep" in params:  # skip the vocabulary projection for all but the last token
             self._step_args["logits_to_keep"] = 1
-        self._cache_arg = "cache" if "cache" in params else "past_key_values"
         # One forward at a time: two streams sharing 2 cores gain nothing from running at once,
         # and accelerate's offload hooks swap weights in and out, which must not interleave.
         self._lock = threading.Lock()
@@ -76,9 +75,7 @@ class LocalGenerator:
 
     def _tokens(self, ids: list[int], budget: int) -> Iterator[int]:
         """Greedy token ids until a stop token or ``budget``; the cache lives only in this frame."""
-        from transformers import DynamicCache
-
-        cache = DynamicCache(config=self.model.config)
+        cache = kv_cache(self.model)
         step = torch.tensor([ids], device=self._device)
         for _ in range(budget):
             token = self._next_token(step, cache)
@@ -87,12 +84,21 @@ class LocalGenerator:
             yield token
             step = torch.tensor([[token]], device=self._device)
 
-    def _next_token(self, step: torch.Tensor, cache: Any) -> int:
+    def _next_token(self, step: torch.Tensor, cache: dict[str, Any]) -> int:
         # inference_mode per step, not around the loop: a suspended generator would otherwise
         # leave it switched on for whatever the consumer runs between tokens.
         with self._lock, torch.inference_mode():
-            logits = self.model(step, **{self._cache_arg: cache}, **self._step_args).logits
+            logits = self.model(step, **cache, **self._step_args).logits
             return int(logits[0, -1].argmax())
+
+
+def kv_cache(model: Any) -> dict[str, Any]:
+    """Keyword arguments that give forward passes one shared, empty KV cache. transformers 5 renamed
+    the argument (``past_key_values`` to ``cache``), so the model's signature says which it takes."""
+    from transformers import DynamicCache
+
+    name = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    return {name: DynamicCache(config=model.config)}
 
 
 class _Detokenizer:

@@ -18,7 +18,7 @@ from deckchat.llm.cpu_int8 import quantize_linear_int8
 from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm, resolve_model
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
-from deckchat.llm.plan import DTYPES, ensure_fits, parse_budget
+from deckchat.llm.plan import DTYPES, parse_budget
 from deckchat.settings import Settings
 
 SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"
@@ -78,7 +78,6 @@ def _hf(target: str, settings: Settings) -> LocalGenerator:
     if settings.llm_dtype and settings.llm_dtype not in DTYPES:
         raise InvalidInput(f"DECKCHAT_LLM_DTYPE must be one of {', '.join(DTYPES)}.", code="bad_dtype")
     dtype = DTYPES[settings.llm_dtype] if settings.llm_dtype else default_dtype()
-    ensure_fits(target, budget, dtype)
     max_memory: MaxMemory = {"cpu": budget["cpu"]}  # disk is the offload folder, bounded by the check
     if budget.get("gpu", 0) > 0:
         max_memory[0] = budget["gpu"]
@@ -89,6 +88,7 @@ def _hf(target: str, settings: Settings) -> LocalGenerator:
         offload_folder=settings.llm_offload_folder,
         dtype=dtype,
         settings=settings,
+        disk_budget=budget["disk"],
     )
     return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}"))
 

