@@ -17,7 +17,7 @@ lint: setup
 	@.venv/bin/ruff format deckchat tests bench && .venv/bin/ruff check --fix deckchat tests bench
 
 bench: setup
-	@.venv/bin/python bench/ingest.py; .venv/bin/python bench/chat.py
+	@.venv/bin/python bench/ingest.py; .venv/bin/python bench/chat.py; .venv/bin/python bench/offload.py
 
 clean:
 	rm -rf .venv web/node_modules deckchat/web_dist

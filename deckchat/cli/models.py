@@ -1,38 +1,52 @@
-"""model: plan where a model would live and how fast it would run; shard and bench are still to come."""
+"""model: shard a model, plan where it would live and how fast it would run, and benchmark it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
+import torch
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import library
-from deckchat.llm.bandwidth import measure, parse_rates
+from deckchat.llm import modelbench
+from deckchat.llm.bandwidth import measure, parse_bytes, parse_rates
+from deckchat.llm.load import resolve_model
 from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
+from deckchat.llm.shard import shard_model
+from deckchat.llm.sources import open_source
 
 model_app = typer.Typer(help="Plan, shard and benchmark local models.", no_args_is_help=True)
+
+Source = Annotated[
+    str, typer.Argument(help="A model directory, or a model id already in the local HF cache.")
+]
+MaxMemory = Annotated[
+    str | None,
+    typer.Option(
+        help="Budget per tier, e.g. gpu=16GiB,cpu=32GiB[,disk=200GiB]; default: what is free here. "
+        "What fits no tier but disk is offloaded to disk."
+    ),
+]
+Bandwidth = Annotated[
+    str | None,
+    typer.Option(
+        help="Link figures instead of measuring, e.g. pcie=25GB/s,disk=2GB/s,gpu=900GB/s,cpu=20GB/s."
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @model_app.command()
 def plan(
-    src: Annotated[
-        str, typer.Argument(help="A model directory, or a model id already in the local HF cache.")
-    ],
-    max_memory: Annotated[
-        str | None,
-        typer.Option(
-            help="Budget per tier, e.g. gpu=16GiB,cpu=32GiB[,disk=200GiB]; default: what is free here."
-        ),
-    ] = None,
+    src: Source,
+    max_memory: MaxMemory = None,
     dtype: Annotated[str, typer.Option(help="float16, bfloat16 or float32.")] = "float16",
-    bandwidth: Annotated[
-        str | None,
-        typer.Option(
-            help="Link figures instead of measuring, e.g. pcie=25GB/s,disk=2GB/s,gpu=900GB/s,cpu=20GB/s."
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    bandwidth: Bandwidth = None,
+    as_json: AsJson = False,
 ) -> None:
     """Predict, from the config alone, where each block would live and the per-token time floor."""
     if dtype not in DTYPES:
@@ -60,17 +74,116 @@ def plan(
     err.print(f"bandwidths: {sources}", highlight=False)
 
 
-def _not_built(what: str) -> None:
-    fail(f"`deckchat {what}` is not built yet.", code=2)
+@model_app.command()
+def shard(
+    src: Annotated[
+        str,
+        typer.Argument(help="A model directory (safetensors or .bin), a cached model id, or a .gguf file."),
+    ],
+    out: Annotated[Path, typer.Argument(help="A new folder for the sharded model.")],
+    max_shard_size: Annotated[str, typer.Option(help="Largest shard, e.g. 4GB or 500MiB.")] = "4GB",
+    dtype: Annotated[
+        str, typer.Option(help="float16, bfloat16, float32, or auto to keep the source's.")
+    ] = "float16",
+) -> None:
+    """Re-save a model as safetensors shards, one tensor at a time, then verify them against SRC."""
+    if dtype not in (*DTYPES, "auto"):
+        fail(f"--dtype must be one of {', '.join(DTYPES)} or auto.")
+    wanted = None if dtype == "auto" else DTYPES[dtype]
+    limit = int(parse_bytes(max_shard_size))
+    source = open_source(src)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=err
+    ) as bar:
+        task = bar.add_task("sharding", total=None)
+        result = shard_model(
+            source,
+            out,
+            max_shard_size=limit,
+            dtype=wanted,
+            progress=lambda n, total: bar.update(task, total=total, advance=n),
+        )
+    checked = result.verified
+    print(
+        f"wrote {result.tensors} tensors, {result.total_bytes / 1e9:.2f} GB, in {result.shards} shards: {out}"
+    )
+    print(
+        f"verified: {checked.tensors} tensors in {checked.shards} shards; shapes, dtypes and "
+        f"{checked.samples} sampled values match the source"
+    )
+    if not result.has_tokenizer:
+        err.print(
+            f"note: {src} has no tokenizer; copy one into {out} before chatting with it.", highlight=False
+        )
 
 
 @model_app.command()
-def shard(src: str, out: str) -> None:
-    """Re-save a model in safetensors shards (not built yet)."""
-    _not_built("model shard")
+def bench(
+    src: Source,
+    max_memory: MaxMemory = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(help="float16, bfloat16 or float32; default: the dtype the model is stored in."),
+    ] = None,
+    tokens: Annotated[int, typer.Option(min=2, help="Tokens to generate per run.")] = 16,
+    prompt_tokens: Annotated[int, typer.Option(min=1, help="Length of the (random) prompt.")] = 32,
+    warm_cache: Annotated[
+        bool,
+        typer.Option(
+            "--warm-cache",
+            help="Let the page cache keep offloaded weights (by default each read is evicted, as for a "
+            "model bigger than RAM).",
+        ),
+    ] = False,
+    bandwidth: Bandwidth = None,
+    as_json: AsJson = False,
+) -> None:
+    """Load SRC with our prefetching executor and with plain accelerate, same budget, and compare."""
+    settings = library().settings
+    stored = stored_dtype(src)
+    dtype = dtype or stored
+    if dtype not in DTYPES:
+        fail(f"--dtype must be one of {', '.join(DTYPES)}.")
+    budget = parse_budget(max_memory, settings.home)
+    if budget.get("gpu") and not torch.cuda.is_available():
+        err.print("note: no GPU here; the gpu budget is ignored.", highlight=False)
+        budget.pop("gpu")
+    rates = measure(settings.home / "tmp", parse_rates(bandwidth or ""))
+    floor = plan_model(src, budget, rates, dtype).floor_seconds_per_token
+    scratch = settings.home / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    err.print(f"benchmarking {src} ({dtype}), {tokens} tokens per run, one process per executor…")
+    report = modelbench.bench(
+        src,
+        budget,
+        floor,
+        tokens=tokens,
+        prompt_tokens=prompt_tokens,
+        dtype=dtype,
+        cold=not warm_cache,
+        scratch=scratch,
+    )
+    if as_json:
+        print_json(report.as_json())
+        return
+    print(
+        f"{'executor':<11}{'load s':>8}{'1st tok s':>11}{'tok/s':>9}{'RAM GB':>8}{'VRAM GB':>9}"
+        f"{'MB/token':>10}{'of floor':>10}"
+    )
+    for run in report.runs:
+        print(
+            f"{run.executor:<11}{run.load_seconds:8.2f}{run.first_token_seconds:11.3f}"
+            f"{run.tokens_per_second:9.2f}{run.peak_ram_bytes / 1e9:8.2f}{run.peak_vram_bytes / 1e9:9.2f}"
+            f"{run.bytes_per_token / 1e6:10.1f}{modelbench.of_floor(floor, run):10.0%}"
+        )
+    print(f"floor: {floor * 1000:.1f} ms/token; prefetch / accelerate tokens/s: {report.speedup:.2f}x")
+    print("outputs: " + ("identical" if report.identical else "DIFFERENT between the executors"))
+    if not report.identical:
+        raise typer.Exit(1)
 
 
-@model_app.command()
-def bench(src: str) -> None:
-    """Benchmark loading and generation (not built yet)."""
-    _not_built("model bench")
+def stored_dtype(src: str) -> str:
+    """The dtype named in the model's config, so a benchmark doesn't cast (and resize) the weights."""
+    config = json.loads((resolve_model(src) / "config.json").read_text())
+    name = str(config.get("dtype") or config.get("torch_dtype") or "float16")
+    return name if name in DTYPES else "float16"

@@ -3,7 +3,7 @@
 accelerate's offload hooks load a block's weights when the block is called and drop them after:
 each read from disk (or copy from CPU to GPU) happens while the processor waits, and nothing is
 read ahead. This module keeps accelerate's placement and hooks, and replaces only where the hooks
-get their weights: a reader thread loads block i+1 (and up to ``depth`` blocks ahead, wrapping
+get their weights: reader threads load block i+1 (and up to ``depth`` blocks ahead, wrapping
 around to the first block for the next token) while block i runs.
 
 - From disk, tensors are read with ``pread`` into fresh buffers, which releases the GIL, and cast
@@ -124,17 +124,24 @@ def _use_count(buffer: torch.Tensor) -> int:
 
 
 class Prefetcher:
-    """Loads units (transformer blocks) of leaves in a reader thread, ``depth`` units ahead."""
+    """Loads units (transformer blocks) of leaves in ``readers`` threads, ``depth`` units ahead."""
 
     def __init__(
-        self, units: list[list[int]], leaves: list[Leaf], device: torch.device, depth: int = 2
+        self,
+        units: list[list[int]],
+        leaves: list[Leaf],
+        device: torch.device,
+        depth: int = 2,
+        readers: int = 2,
     ) -> None:
         self.units, self.leaves, self.device, self.depth = units, leaves, device, depth
         self.unit_of = {leaf: u for u, members in enumerate(units) for leaf in members}
         self.traffic = Traffic()
         self._pending: dict[int, Future[Loaded]] = {}
         self._ready: dict[int, dict[str, torch.Tensor]] = {}
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="deckchat-prefetch")
+        # Two reads in flight keep the disk busier than one: 1.64 against 1.26 tokens/s on 2 cores
+        # (bench/RESULTS.md); a third added little.
+        self._pool = ThreadPoolExecutor(readers, thread_name_prefix="deckchat-prefetch")
         self._stream = torch.cuda.Stream(device) if device.type == "cuda" else None  # type: ignore[no-untyped-call]
         self._buffers = BufferPool(pinned=self._stream is not None)
 

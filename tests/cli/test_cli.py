@@ -114,10 +114,15 @@ def test_nothing_is_written_outside_deckchat_home(tmp_path: Path, decks_dir: Pat
     assert list((home / "work").iterdir()) == []
 
 
-def test_missing_files_and_unbuilt_commands(tmp_path: Path) -> None:
+def test_missing_files_and_models(tmp_path: Path) -> None:
     missing = deckchat(tmp_path / "home", "add", str(tmp_path / "nope.pdf"))
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"error: {tmp_path / 'nope.pdf'}: no such file."
-    for args in (["model", "shard", "a", "b"], ["model", "bench", "gpt-j"]):
-        later = deckchat(tmp_path / "home", *args)
-        assert later.returncode == 2 and "not built yet" in later.stderr, args
+    for args in (
+        ["model", "shard", str(tmp_path / "no-model"), str(tmp_path / "out")],
+        ["model", "bench", str(tmp_path / "no-model")],
+    ):
+        refused = deckchat(tmp_path / "home", *args)
+        assert refused.returncode == 1, args
+        assert refused.stderr.strip().startswith(f"error: Model {tmp_path / 'no-model'} was not found"), args
+        assert refused.stderr.strip().endswith("[model_not_found]") and len(refused.stderr.splitlines()) == 1

@@ -1,0 +1,74 @@
+"""`deckchat model shard` and `deckchat model bench`, run as real processes on a tiny random model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.cli.test_cli import deckchat
+from tests.llm import tiny
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from deckchat.llm.synthetic import write_random_model
+
+    out = tmp_path_factory.mktemp("tiny-gptj")
+    write_random_model(tiny.gptj(), out, dtype=torch.float32, max_shard_size=10**9)
+    return out
+
+
+def test_shard_prints_what_it_wrote_and_verified(model_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sharded"
+    args = ("model", "shard", str(model_dir), str(out), "--max-shard-size", "200KB")
+    done = deckchat(tmp_path / "home", *args)
+    assert done.returncode == 0, done.stderr
+    wrote, verified = done.stdout.strip().splitlines()
+    shards = len(list(out.glob("model-*.safetensors")))
+    assert wrote.startswith("wrote ") and f"in {shards} shards: {out}" in wrote and shards >= 4
+    assert verified.startswith(f"verified: {wrote.split()[1]} tensors in {shards} shards")
+    assert json.loads((out / "config.json").read_text())["dtype"] == "float16"
+    assert "has no tokenizer" in done.stderr  # said, not hidden: chatting needs one
+
+    again = deckchat(tmp_path / "home", "model", "shard", str(model_dir), str(out))
+    assert again.returncode == 1 and again.stderr.strip().endswith("[out_exists]")
+    bad = deckchat(
+        tmp_path / "home", "model", "shard", str(model_dir), str(tmp_path / "x"), "--dtype", "int3"
+    )
+    assert bad.returncode == 1 and "--dtype must be one of" in bad.stderr
+
+
+def test_bench_compares_both_executors_on_the_same_offloaded_model(model_dir: Path, tmp_path: Path) -> None:
+    size = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
+    done = deckchat(
+        tmp_path / "home",
+        "model",
+        "bench",
+        str(model_dir),
+        "--max-memory",
+        f"cpu={size // 2}",
+        "--tokens",
+        "4",
+        "--bandwidth",
+        "cpu=20GB/s,disk=2GB/s",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    runs = {run["executor"]: run for run in report["runs"]}
+    assert set(runs) == {"prefetch", "accelerate"}
+    assert report["identical"] is True and runs["prefetch"]["tokens"] == runs["accelerate"]["tokens"]
+    assert report["floor_seconds_per_token"] > 0 and report["speedup"] > 0
+    for run in runs.values():
+        assert "disk" in run["placement"].values()
+        assert 0 < run["bytes_per_token"] < size  # part of the model, read once per token
+        assert run["tokens_per_second"] > 0 and run["load_seconds"] > 0 and run["peak_ram_bytes"] > 0
+        assert run["of_floor"] == pytest.approx(report["floor_seconds_per_token"] * run["tokens_per_second"])
+    assert runs["prefetch"]["bytes_per_token"] == pytest.approx(
+        runs["accelerate"]["bytes_per_token"], rel=0.2
+    )
