@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from deckchat import __version__
 from deckchat.api import errors
-from deckchat.api.routes import chat, decks, media, site
+from deckchat.api.routes import analytics, chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     errors.install(app)
     app.include_router(decks.router)
     app.include_router(chat.router)
+    app.include_router(analytics.router)
     app.include_router(media.router)
     site.mount(app)
     return app

@@ -45,6 +45,59 @@ class DeckOut(_Out):
     created_at: datetime
     notes_mode: Literal["hidden", "private", "public"]
     suggested_questions: list[str]
+    allow_download: bool
+    download_url: str | None = Field(
+        description="Where the original file is served, when downloads are allowed."
+    )
+    version: int = Field(
+        description="1 for the first upload; one more for each replacement that became ready."
+    )
+    replacing: Progress | None = Field(
+        description="A new version being processed; the deck serves its current version meanwhile."
+    )
+    replace_error: ErrorDetail | None = Field(
+        description="Why the last new version failed; the current one stays."
+    )
+    updated_at: datetime
+
+
+class DeckChanges(BaseModel):
+    """The fields of a deck a presenter may change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=5000)
+    visibility: Literal["public", "unlisted", "private"] | None = None
+    notes_mode: Literal["hidden", "private", "public"] | None = None
+    allow_download: bool | None = None
+
+
+class ViewedSlide(BaseModel):
+    slide: int = Field(ge=1, description="The slide a viewer has had on screen.")
+
+
+class SlideStats(_Out):
+    number: int
+    title: str
+    views: int
+    questions: int = Field(description="Questions asked while viewers were on this slide.")
+
+
+class UnansweredQuestion(_Out):
+    question: str
+    slide: int | None
+    asked_at: datetime
+
+
+class Analytics(_Out):
+    deck_id: str
+    total_views: int
+    total_questions: int
+    slides: list[SlideStats]
+    unanswered: list[UnansweredQuestion] = Field(
+        description="Questions the bot could not answer, newest first."
+    )
 
 
 class DeckList(_Out):

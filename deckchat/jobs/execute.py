@@ -42,14 +42,25 @@ def run_job(
     with library.db.session() as session:
         job = session.get_one(JobRow, job_id)
         deck = session.get_one(DeckRow, job.deck_id)
-        source = SourceFile(library.blobs.path(deck.source_hash), deck.source_filename)
+        replacement = job.replacement
+        if replacement is None:
+            source = SourceFile(library.blobs.path(deck.source_hash), deck.source_filename)
+            notes_rows = [
+                deck_rows.NewNotes(d.filename, d.format, d.blob_hash)
+                for d in deck_rows.load_notes(session, deck.id)
+            ]
+        else:  # a new version: its own files; the presenter's title stays
+            source = SourceFile(
+                library.blobs.path(replacement["source_hash"]), replacement["source_filename"]
+            )
+            notes_rows = deck_rows.replacement_notes(replacement)
         notes = [
             NotesSource(
-                SourceFile(library.blobs.path(d.blob_hash), d.filename), NotesFormat(d.format), d.blob_hash
+                SourceFile(library.blobs.path(n.blob_hash), n.filename), NotesFormat(n.format), n.blob_hash
             )
-            for d in deck_rows.load_notes(session, deck.id)
+            for n in notes_rows
         ]
-        keep_title = deck.title != _stem(deck.source_filename)
+        keep_title = replacement is not None or deck.title != _stem(deck.source_filename)
     try:
         with (
             JobProgress(library.db, job_id, owner, library.settings.job_lease_s, listener) as progress,
@@ -89,6 +100,7 @@ def run_job(
         if not _still_ours(job, owner):
             return
         deck = session.get_one(DeckRow, job.deck_id)
+        old_blobs = deck_rows.apply_version(session, deck, replacement) if replacement else set()
         deck_rows.save_ingested(
             session,
             deck,
@@ -98,6 +110,8 @@ def run_job(
             suggestions=built.suggestions,
         )
         jobs.finish(session, job)
+    if old_blobs:
+        library.collect_blobs(old_blobs)
 
 
 def _stem(filename: str) -> str:

@@ -19,7 +19,8 @@ from deckchat.index.fusion import REFUSE_BELOW
 from deckchat.llm.base import Generator, Message
 from deckchat.services.indexing import rebuild_index
 from deckchat.services.library import Library
-from deckchat.store import conversations
+from deckchat.store import analytics, conversations
+from deckchat.store.tables import ConversationRow
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ class ChatService:
         with self.library.db.session() as session:
             conversations.append(session, conversation_id, "user", question, slide=slide)
             conversations.append(session, conversation_id, "assistant", final.answer, refused=final.refused)
+            deck_id = session.get_one(ConversationRow, conversation_id).deck_id
+            analytics.record_question(session, deck_id, question, slide, final.refused)
 
     def _load(self, deck_id: str, digest: str | None) -> DeckIndex:
         """The deck's index, rebuilt first if it is missing or from another format."""

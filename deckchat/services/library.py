@@ -9,10 +9,11 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
-from deckchat.core.errors import DeckchatError, NotFound
+from deckchat.core.errors import DeckchatError, InvalidInput, NotFound
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.views import (
     DeckView,
@@ -28,9 +29,17 @@ from deckchat.store import decks as deck_rows
 from deckchat.store import jobs
 from deckchat.store.blobs import BlobStore
 from deckchat.store.db import Database, migrate
-from deckchat.store.tables import DeckRow
+from deckchat.store.tables import DeckRow, JobRow
 
 log = logging.getLogger(__name__)
+
+
+class DeckChanges(TypedDict, total=False):
+    title: str
+    description: str
+    visibility: str
+    notes_mode: str
+    allow_download: bool
 
 
 class Library:
@@ -110,7 +119,7 @@ class Library:
 
     def get(self, ref: str) -> DeckView:
         with self.db.session() as session:
-            return self._view(session, self._find(session, ref))
+            return self._view(session, self.find(session, ref))
 
     def decks(self) -> list[DeckView]:
         with self.db.session() as session:
@@ -118,7 +127,7 @@ class Library:
 
     def slides(self, ref: str) -> list[SlideView]:
         with self.db.session() as session:
-            deck = self._find(session, ref)
+            deck = self.find(session, ref)
             return [
                 SlideView(
                     number=s.number,
@@ -136,7 +145,7 @@ class Library:
 
     def notes(self, ref: str) -> list[NotesDocView]:
         with self.db.session() as session:
-            deck = self._find(session, ref)
+            deck = self.find(session, ref)
             return [
                 NotesDocView(
                     filename=doc.filename,
@@ -146,17 +155,77 @@ class Library:
                 for doc in deck_rows.load_notes(session, deck.id)
             ]
 
+    def replace(self, ref: str, deck: SourceFile, notes: Sequence[SourceFile] = ()) -> tuple[str, str]:
+        """Queue a new version of a deck under the same link; returns (deck id, job id).
+
+        The deck keeps serving its current version until the new one is ready; if the new one fails,
+        the current one stays and the reason shows as the deck's ``replace_error``.
+        """
+        limits = self.settings.limits
+        fmt = validate_deck(deck, limits)
+        notes_formats = [validate_notes(item, limits) for item in notes]
+        with self.db.session() as session:
+            row = self.find(session, ref)
+            pending = jobs.latest_job(session, row.id, replacement=True)
+            if row.status in ("queued", "processing") or (
+                pending and pending.status in ("queued", "running")
+            ):
+                raise DeckchatError(
+                    f"The deck {row.slug} is still being processed; replace it once that has finished.",
+                    code="deck_busy",
+                    status=409,
+                )
+        source_hash = self.blobs.put_file(deck.path)
+        new_notes = tuple(
+            deck_rows.NewNotes(item.filename, fmt_.value, self.blobs.put_file(item.path))
+            for item, fmt_ in zip(notes, notes_formats, strict=True)
+        )
+        replacement = deck_rows.replacement_of(
+            source_hash, deck.filename, fmt.value, deck.path.stat().st_size, new_notes
+        )
+        with self.db.session() as session:
+            row = self.find(session, ref)
+            job = jobs.enqueue(session, row.id, lease_s=self.settings.job_lease_s, replacement=replacement)
+            return row.id, job.id
+
+    def update(self, ref: str, changes: DeckChanges) -> DeckView:
+        """Change a deck's title, description, visibility, notes mode or download setting."""
+        with self.db.session() as session:
+            deck = self.find(session, ref)
+            for name, value in changes.items():
+                setattr(deck, name, value.strip() if isinstance(value, str) and name == "title" else value)
+            if not deck.title:
+                raise InvalidInput("A deck's title cannot be empty.", code="empty_title")
+            session.flush()
+            return self._view(session, deck)
+
+    def original(self, ref: str) -> tuple[Path, str]:
+        """The uploaded file and its name, when the presenter allows downloads."""
+        with self.db.session() as session:
+            deck = self.find(session, ref)
+            if not deck.allow_download:
+                raise DeckchatError(
+                    "The presenter has not allowed downloads of this deck.",
+                    code="download_disabled",
+                    status=403,
+                )
+            return self.blobs.path(deck.source_hash), deck.source_filename
+
     def remove(self, ref: str) -> str:
         """Delete a deck and any blob files no other deck uses; returns the deck's id."""
         with self.db.session() as session:
-            deck = self._find(session, ref)
+            deck = self.find(session, ref)
             deck_id = deck.id
             hashes = deck_rows.delete_deck(session, deck)
+        self.collect_blobs(hashes)
+        return deck_id
+
+    def collect_blobs(self, hashes: set[str]) -> None:
+        """Delete the blob files among ``hashes`` that nothing refers to any more."""
         with self.db.session() as session:
             unused = [digest for digest in hashes if not deck_rows.blob_in_use(session, digest)]
         for digest in unused:
             self.blobs.delete(digest)
-        return deck_id
 
     def media_path(self, digest: str) -> Path:
         """The file behind a /media URL, for hashes that belong to a slide image."""
@@ -169,11 +238,11 @@ class Library:
 
     def source_hash(self, ref: str) -> str:
         with self.db.session() as session:
-            return self._find(session, ref).source_hash
+            return self.find(session, ref).source_hash
 
     def find_ready(self, session: Session, ref: str) -> DeckRow:
         """A deck that can be asked: ingested (its index is rebuilt on demand if missing)."""
-        deck = self._find(session, ref)
+        deck = self.find(session, ref)
         if deck.status != "ready":
             raise DeckchatError(
                 f"The deck {deck.slug} is {deck.status}, not ready for questions yet.",
@@ -185,7 +254,7 @@ class Library:
     def deck_url(self, slug: str) -> str:
         return f"{self.settings.base_url}/d/{slug}"
 
-    def _find(self, session: Session, ref: str) -> DeckRow:
+    def find(self, session: Session, ref: str) -> DeckRow:
         deck = deck_rows.find_deck(session, ref)
         if deck is None:
             raise NotFound(f"No deck with id or slug {ref!r}.", code="deck_not_found")
@@ -193,6 +262,7 @@ class Library:
 
     def _view(self, session: Session, deck: DeckRow) -> DeckView:
         job = jobs.latest_job(session, deck.id)
+        new_version = jobs.latest_job(session, deck.id, replacement=True)
         first = deck_rows.first_slide(session, deck.id)
         return DeckView(
             id=deck.id,
@@ -206,14 +276,25 @@ class Library:
             source_format=deck.source_format,
             url=self.deck_url(deck.slug),
             thumbnail=media_url(first.thumb_hash) if first else None,
-            progress=ProgressView(
-                job_id=job.id if job else None,
-                stage=job.stage if job else "done",
-                done=job.done if job else 0,
-                total=job.total if job else 0,
-            ),
+            progress=_progress(job) if job else ProgressView(job_id=None, stage="done", done=0, total=0),
             error=ErrorView(deck.error_code, deck.error_message or "") if deck.error_code else None,
             created_at=deck.created_at,
             notes_mode=deck.notes_mode,
             suggested_questions=list(deck.suggested_questions or []),
+            allow_download=deck.allow_download,
+            download_url=f"/api/decks/{deck.id}/original" if deck.allow_download else None,
+            version=deck.version,
+            replacing=_progress(new_version)
+            if new_version and new_version.status in ("queued", "running")
+            else None,
+            replace_error=(
+                ErrorView(new_version.error_code, new_version.error_message or "")
+                if new_version and new_version.status == "failed" and new_version.error_code
+                else None
+            ),
+            updated_at=deck.updated_at,
         )
+
+
+def _progress(job: JobRow) -> ProgressView:
+    return ProgressView(job_id=job.id, stage=job.stage, done=job.done, total=job.total)

@@ -38,6 +38,12 @@ class DeckView:
     created_at: datetime
     notes_mode: str
     suggested_questions: list[str]
+    allow_download: bool
+    download_url: str | None
+    version: int
+    replacing: ProgressView | None  # a new version being processed; the deck serves this one meanwhile
+    replace_error: ErrorView | None  # why the last new version failed
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,30 @@ class NotesDocView:
     filename: str
     format: str
     sections: list[NotesSectionView]
+
+
+@dataclass(frozen=True, slots=True)
+class SlideStatsView:
+    number: int
+    title: str
+    views: int
+    questions: int  # asked while viewers were on this slide
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredView:
+    question: str
+    slide: int | None
+    asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsView:
+    deck_id: str
+    total_views: int
+    total_questions: int
+    slides: list[SlideStatsView]
+    unanswered: list[UnansweredView]  # newest first: the presenter's to-do list
 
 
 def media_url(digest: str) -> str:

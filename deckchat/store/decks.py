@@ -6,12 +6,13 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
-from deckchat.store.tables import DeckRow, NotesDocRow, NotesSectionRow, SlideRow
+from deckchat.store.tables import DeckRow, JobRow, NotesDocRow, NotesSectionRow, SlideRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +167,54 @@ def save_ingested(
     deck_row.error_code = deck_row.error_message = None
 
 
-def delete_deck(session: Session, deck: DeckRow) -> set[str]:
-    """Delete a deck and return the blob hashes it referenced, for the caller to collect."""
+def replacement_of(
+    source_hash: str, filename: str, fmt: str, size: int, notes: tuple[NewNotes, ...]
+) -> dict[str, Any]:
+    """What a new-version job carries (``JobRow.replacement``)."""
+    return {
+        "source_hash": source_hash,
+        "source_filename": filename,
+        "source_format": fmt,
+        "source_size": size,
+        "notes": [{"filename": n.filename, "format": n.format, "blob_hash": n.blob_hash} for n in notes],
+    }
+
+
+def replacement_notes(replacement: dict[str, Any]) -> list[NewNotes]:
+    return [NewNotes(n["filename"], n["format"], n["blob_hash"]) for n in replacement["notes"]]
+
+
+def apply_version(session: Session, deck_row: DeckRow, replacement: dict[str, Any]) -> set[str]:
+    """Point the deck at a new version's source and notes, before ``save_ingested`` fills in its
+    slides; returns the blob hashes the old version referenced, for the caller to collect."""
+    old = referenced_blobs(session, deck_row)
+    deck_row.source_hash = replacement["source_hash"]
+    deck_row.source_filename = replacement["source_filename"]
+    deck_row.source_format = replacement["source_format"]
+    deck_row.source_size = replacement["source_size"]
+    deck_row.notes_docs = [
+        NotesDocRow(position=i, filename=n.filename, format=n.format, blob_hash=n.blob_hash)
+        for i, n in enumerate(replacement_notes(replacement))
+    ]
+    deck_row.version += 1
+    session.flush()
+    return old
+
+
+def referenced_blobs(session: Session, deck: DeckRow) -> set[str]:
     hashes = {deck.source_hash, *([deck.index_hash] if deck.index_hash else [])}
     hashes.update(h for s in load_slides(session, deck.id) for h in (s.image_hash, s.thumb_hash))
     hashes.update(doc.blob_hash for doc in load_notes(session, deck.id))
+    return hashes
+
+
+def delete_deck(session: Session, deck: DeckRow) -> set[str]:
+    """Delete a deck and return the blob hashes it referenced, for the caller to collect."""
+    hashes = referenced_blobs(session, deck)
+    for job in deck.jobs:  # a replacement that never became ready still holds its uploads
+        if job.replacement:
+            hashes.add(job.replacement["source_hash"])
+            hashes.update(n.blob_hash for n in replacement_notes(job.replacement))
     session.delete(deck)
     session.flush()
     return hashes
@@ -182,7 +226,18 @@ def blob_in_use(session: Session, digest: str) -> bool:
         exists().where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest)),
         exists().where(NotesDocRow.blob_hash == digest),
     )
-    return any(session.scalar(select(check)) for check in checks)
+    if any(session.scalar(select(check)) for check in checks):
+        return True
+    pending = select(JobRow.replacement).where(
+        JobRow.replacement.is_not(None), JobRow.status.in_(("queued", "running"))
+    )
+    for replacement in session.scalars(pending):  # uploads of a new version not yet ready
+        if replacement and digest in {
+            replacement["source_hash"],
+            *(n["blob_hash"] for n in replacement["notes"]),
+        }:
+            return True
+    return False
 
 
 def slide_by_image(session: Session, digest: str) -> SlideRow | None:

@@ -10,6 +10,7 @@ import os
 import secrets
 import socket
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -28,9 +29,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def enqueue(session: Session, deck_id: str, *, owner: str | None = None, lease_s: float = 60) -> JobRow:
-    """A new job for a deck; with ``owner`` it is claimed at once by that worker."""
-    job = JobRow(id=secrets.token_hex(8), deck_id=deck_id, status=QUEUED, stage=Stage.QUEUED)
+def enqueue(
+    session: Session,
+    deck_id: str,
+    *,
+    owner: str | None = None,
+    lease_s: float = 60,
+    replacement: dict[str, Any] | None = None,
+) -> JobRow:
+    """A new job for a deck; with ``owner`` it is claimed at once by that worker. With
+    ``replacement`` it ingests a new version (see ``JobRow.replacement``)."""
+    job = JobRow(
+        id=secrets.token_hex(8), deck_id=deck_id, status=QUEUED, stage=Stage.QUEUED, replacement=replacement
+    )
     if owner:
         job.status, job.lease_owner, job.lease_until, job.attempts = RUNNING, owner, _lease(lease_s), 1
     session.add(job)
@@ -61,9 +72,10 @@ def claim_next(session: Session, owner: str, lease_s: float) -> JobRow | None:
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             job = session.get_one(JobRow, job_id, populate_existing=True)
-            session.execute(
-                update(DeckRow).where(DeckRow.id == job.deck_id).values(status=DeckStatus.PROCESSING)
-            )
+            if job.replacement is None:  # a deck being replaced keeps serving its current version
+                session.execute(
+                    update(DeckRow).where(DeckRow.id == job.deck_id).values(status=DeckStatus.PROCESSING)
+                )
             return job
     return None
 
@@ -86,6 +98,8 @@ def finish(session: Session, job: JobRow) -> None:
 
 def fail(session: Session, job: JobRow, code: str, message: str) -> None:
     job.status, job.error_code, job.error_message, job.lease_until = FAILED, code, message, None
+    if job.replacement is not None:  # the current version stays; the job keeps the reason
+        return
     deck = session.get_one(DeckRow, job.deck_id)
     deck.status, deck.error_code, deck.error_message = DeckStatus.FAILED, code, message
 
@@ -114,7 +128,8 @@ def release(session: Session, job: JobRow, max_attempts: int) -> None:
         )
         return
     job.status, job.lease_owner, job.lease_until = QUEUED, None, None
-    session.get_one(DeckRow, job.deck_id).status = DeckStatus.QUEUED
+    if job.replacement is None:
+        session.get_one(DeckRow, job.deck_id).status = DeckStatus.QUEUED
 
 
 def process_alive(pid: int) -> bool:
@@ -132,6 +147,13 @@ def process_alive(pid: int) -> bool:
         return True
 
 
-def latest_job(session: Session, deck_id: str) -> JobRow | None:
-    query = select(JobRow).where(JobRow.deck_id == deck_id).order_by(JobRow.created_at.desc()).limit(1)
+def latest_job(session: Session, deck_id: str, *, replacement: bool = False) -> JobRow | None:
+    """The deck's latest first-ingestion job, or with ``replacement`` its latest new-version job."""
+    kind = JobRow.replacement.is_not(None) if replacement else JobRow.replacement.is_(None)
+    query = (
+        select(JobRow)
+        .where(JobRow.deck_id == deck_id, kind)
+        .order_by(JobRow.created_at.desc(), JobRow.id.desc())
+        .limit(1)
+    )
     return session.scalars(query).first()

@@ -27,6 +27,8 @@ class DeckRow(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="unlisted")
     notes_mode: Mapped[str] = mapped_column(String(16), default="private")
     allow_download: Mapped[bool] = mapped_column(default=False)
+    # 1 for the first upload; each replacement that becomes ready adds one, under the same slug.
+    version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -48,6 +50,8 @@ class DeckRow(Base):
     )
     jobs: Mapped[list[JobRow]] = relationship(back_populates="deck", cascade="all, delete-orphan")
     conversations: Mapped[list[ConversationRow]] = relationship(cascade="all, delete-orphan")
+    slide_views: Mapped[list[SlideViewRow]] = relationship(cascade="all, delete-orphan")
+    questions: Mapped[list[QuestionRow]] = relationship(cascade="all, delete-orphan")
 
 
 class SlideRow(Base):
@@ -114,6 +118,10 @@ class JobRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # A new version of a ready deck: its source and notes ({"source_hash", "source_filename",
+    # "source_format", "source_size", "notes": [{"filename", "format", "blob_hash"}]}). The deck keeps
+    # serving its current version until this job succeeds; None for a deck's first ingestion.
+    replacement: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -148,3 +156,29 @@ class MessageRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[ConversationRow] = relationship(back_populates="messages")
+
+
+class SlideViewRow(Base):
+    """How often each slide was shown to viewers: one counter per slide, for the presenter."""
+
+    __tablename__ = "slide_views"
+    __table_args__ = (UniqueConstraint("deck_id", "slide"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    slide: Mapped[int]
+    views: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class QuestionRow(Base):
+    """Every question asked of a deck, kept for the presenter's analytics. Conversations keep only
+    their recent turns, so they cannot be counted on for this."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    slide: Mapped[int | None]  # the slide the viewer was on
+    refused: Mapped[bool] = mapped_column(default=False)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -42,6 +42,10 @@ def test_upload_ingest_read_and_delete(
     assert [s["number"] for s in slides] == list(range(1, 61))
     assert slides[1]["title"] == "Overview" and "The Problem" in slides[1]["text"]
 
+    # Notes are private by default: they inform answers but are not shown.
+    assert deck["notes_mode"] == "private"
+    assert client.get(f"/api/decks/{created['id']}/notes").json()["documents"] == []
+    assert client.patch(f"/api/decks/{created['id']}", json={"notes_mode": "public"}).status_code == 200
     notes = client.get(f"/api/decks/{created['id']}/notes").json()["documents"]
     assert [(s["heading_path"], s["text"]) for s in notes[0]["sections"]] == [
         (["Intro"], "Why SMS fails."),

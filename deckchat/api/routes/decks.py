@@ -1,27 +1,52 @@
-"""/api/decks: upload, status, progress events, slides, notes, delete."""
+"""/api/decks: upload, status, settings, new versions, the original, progress, slides, notes, delete."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
 from deckchat.api.deps import LibraryDep, SupervisorDep
-from deckchat.api.schemas import DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
+from deckchat.api.schemas import DeckChanges, DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
 from deckchat.api.uploads import receive_upload
 from deckchat.core.errors import InvalidInput
+from deckchat.services.library import DeckChanges as LibraryChanges
 
 router = APIRouter(prefix="/api/decks", tags=["decks"])
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 415, 422)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 403, 404, 409, 413, 415, 422)
+}
 _VISIBILITIES = {"public", "unlisted", "private"}
 _PROGRESS_POLL_S = 0.3
 # The route parses its multipart body as a stream (see uploads.py), so FastAPI cannot infer it.
+_properties: dict[str, Any] = {
+    "deck": {"type": "string", "format": "binary"},
+    "notes": {"type": "array", "items": {"type": "string", "format": "binary"}},
+    "title": {"type": "string"},
+    "description": {"type": "string"},
+    "visibility": {"type": "string", "enum": sorted(_VISIBILITIES)},
+}
 _UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["deck"], "properties": _properties}
+            }
+        },
+    }
+}
+
+
+# A new version takes the files alone; title and the rest are the deck's settings (PATCH).
+_VERSION_BODY = {
     "requestBody": {
         "required": True,
         "content": {
@@ -29,17 +54,18 @@ _UPLOAD_BODY = {
                 "schema": {
                     "type": "object",
                     "required": ["deck"],
-                    "properties": {
-                        "deck": {"type": "string", "format": "binary"},
-                        "notes": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        "title": {"type": "string"},
-                        "description": {"type": "string"},
-                        "visibility": {"type": "string", "enum": sorted(_VISIBILITIES)},
-                    },
+                    "properties": {k: v for k, v in _properties.items() if k in ("deck", "notes")},
                 }
             }
         },
     }
+}
+_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ppt": "application/vnd.ms-powerpoint",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "key": "application/x-iwork-keynote-sffkey",
 }
 
 
@@ -78,17 +104,66 @@ async def get_deck(ref: str, library: LibraryDep) -> DeckOut:
     return DeckOut.model_validate(await run_in_threadpool(library.get, ref))
 
 
+@router.patch("/{ref}", response_model=DeckOut, responses=_ERRORS)
+async def change_deck(ref: str, changes: DeckChanges, library: LibraryDep) -> DeckOut:
+    """Change the title, description, visibility, notes mode or whether the original may be downloaded."""
+    fields = cast(LibraryChanges, changes.model_dump(exclude_none=True))
+    return DeckOut.model_validate(await run_in_threadpool(library.update, ref, fields))
+
+
+@router.post(
+    "/{ref}/versions",
+    status_code=202,
+    response_model=DeckCreated,
+    responses=_ERRORS,
+    openapi_extra=_VERSION_BODY,
+)
+async def replace_deck(
+    ref: str, request: Request, library: LibraryDep, supervisor: SupervisorDep
+) -> DeckCreated:
+    """Upload a new version (`deck` file and any `notes` files) under the same link. The deck serves
+    its current version until the new one is ready; follow it through the deck's `replacing`."""
+    await run_in_threadpool(library.get, ref)  # 404 before reading a large body
+    with library.scratch() as folder:
+        upload = await receive_upload(request, folder, library.settings.limits)
+        assert upload.deck is not None
+        deck_id, job_id = await run_in_threadpool(library.replace, ref, upload.deck, upload.notes)
+    if supervisor is not None:
+        supervisor.wake()
+    view = await run_in_threadpool(library.get, deck_id)
+    return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
+
+
+@router.get(
+    "/{ref}/original",
+    response_class=FileResponse,
+    responses={200: {"content": {t: {} for t in sorted(set(_MEDIA_TYPES.values()))}}, **_ERRORS},
+)
+async def download_original(ref: str, library: LibraryDep) -> FileResponse:
+    """The file the presenter uploaded, as an attachment; 403 unless they allow downloads."""
+    path, filename = await run_in_threadpool(library.original, ref)
+    media_type = _MEDIA_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    # The download setting can change at any time, so nothing may keep a copy past it.
+    headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type=media_type, filename=filename, headers=headers)
+
+
 @router.get("/{ref}/slides", response_model=SlideList, responses=_ERRORS)
 async def get_slides(ref: str, library: LibraryDep) -> SlideList:
+    """Every slide; speaker notes only when the deck's notes mode is `public`."""
     deck = await run_in_threadpool(library.get, ref)
     slides = await run_in_threadpool(library.slides, ref)
+    if deck.notes_mode != "public":
+        slides = [replace(slide, notes="") for slide in slides]
     return SlideList.model_validate({"deck_id": deck.id, "slides": slides})
 
 
 @router.get("/{ref}/notes", response_model=NotesList, responses=_ERRORS)
 async def get_notes(ref: str, library: LibraryDep) -> NotesList:
+    """The notes documents by section, when the deck's notes mode is `public`; otherwise none:
+    `private` notes inform the chat's answers without being shown."""
     deck = await run_in_threadpool(library.get, ref)
-    documents = await run_in_threadpool(library.notes, ref)
+    documents = await run_in_threadpool(library.notes, ref) if deck.notes_mode == "public" else []
     return NotesList.model_validate({"deck_id": deck.id, "documents": documents})
 
 

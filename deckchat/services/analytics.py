@@ -1,0 +1,41 @@
+"""What viewers did with a deck: slide views, questions per slide, and what the bot could not answer."""
+
+from __future__ import annotations
+
+from deckchat.core.errors import InvalidInput
+from deckchat.services.library import Library
+from deckchat.services.views import AnalyticsView, SlideStatsView, UnansweredView
+from deckchat.store import analytics
+from deckchat.store import decks as deck_rows
+
+
+def record_view(library: Library, ref: str, slide: int) -> None:
+    with library.db.session() as session:
+        deck = library.find_ready(session, ref)
+        if not 1 <= slide <= deck.slide_count:
+            raise InvalidInput(
+                f"The deck has slides 1 to {deck.slide_count}; there is no slide {slide}.",
+                code="slide_out_of_range",
+            )
+        analytics.record_view(session, deck.id, slide)
+
+
+def report(library: Library, ref: str) -> AnalyticsView:
+    with library.db.session() as session:
+        deck = library.find(session, ref)
+        views = analytics.views_by_slide(session, deck.id)
+        questions, total_questions = analytics.questions_by_slide(session, deck.id)
+        slides = [
+            SlideStatsView(s.number, s.title, views.get(s.number, 0), questions.get(s.number, 0))
+            for s in deck_rows.load_slides(session, deck.id)
+        ]
+        unanswered = [
+            UnansweredView(u.question, u.slide, u.asked_at) for u in analytics.unanswered(session, deck.id)
+        ]
+        return AnalyticsView(
+            deck_id=deck.id,
+            total_views=sum(views.values()),
+            total_questions=total_questions,
+            slides=slides,
+            unanswered=unanswered,
+        )

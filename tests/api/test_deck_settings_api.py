@@ -1,0 +1,163 @@
+"""A presenter's controls over HTTP: deck settings, the original download, new versions under the same
+link, and the analytics viewers feed (views per slide, questions, what the bot could not answer)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from deckchat.settings import Settings
+from tests.api.helpers import upload, wait_done
+
+pytestmark = pytest.mark.slow
+
+PANDAS = "ms-python-pandas-series-dataframe.pptx"
+BEAMER = "bsides-2016-sms-otp-not-secure-beamer.pdf"
+
+
+@pytest.fixture
+def settings(home: Path, db_url: str) -> Settings:
+    return Settings(home=home, database_url=db_url, llm="extractive")
+
+
+@pytest.fixture
+def deck(client: TestClient, decks_dir: Path) -> dict[str, Any]:
+    ready = wait_done(client, upload(client, decks_dir / PANDAS, title="Pandas basics").json()["id"])
+    assert ready["status"] == "ready" and ready["version"] == 1
+    return ready
+
+
+def error_code(response: Any) -> str:
+    code: str = response.json()["error"]["code"]
+    return code
+
+
+def test_settings_change_and_bad_values_are_refused(client: TestClient, deck: dict[str, Any]) -> None:
+    url = f"/api/decks/{deck['id']}"
+    changed = client.patch(url, json={"title": "  Pandas, part 1  ", "description": "Series and frames."})
+    assert changed.status_code == 200
+    body = changed.json()
+    assert (body["title"], body["description"], body["slug"]) == (
+        "Pandas, part 1",
+        "Series and frames.",
+        deck["slug"],
+    )
+    assert body["allow_download"] is False and body["download_url"] is None  # untouched fields stay
+
+    for bad in ({"notes_mode": "secret"}, {"title": ""}, {"colour": "red"}, {"allow_download": "maybe"}):
+        refused = client.patch(url, json=bad)
+        assert refused.status_code == 422, bad
+        assert error_code(refused) == "invalid_request" and refused.json()["error"]["message"], bad
+    assert client.get(url).json()["title"] == "Pandas, part 1"
+    missing = client.patch("/api/decks/no-such-deck", json={"title": "x"})
+    assert missing.status_code == 404 and error_code(missing) == "deck_not_found"
+
+
+def test_the_original_downloads_only_when_allowed(
+    client: TestClient, deck: dict[str, Any], decks_dir: Path
+) -> None:
+    original = f"/api/decks/{deck['id']}/original"
+    refused = client.get(original)
+    assert refused.status_code == 403 and error_code(refused) == "download_disabled"
+
+    allowed = client.patch(f"/api/decks/{deck['id']}", json={"allow_download": True}).json()
+    assert allowed["download_url"] == original
+    download = client.get(original)
+    assert download.status_code == 200
+    assert download.content == (decks_dir / PANDAS).read_bytes()
+    assert download.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument")
+    assert f'filename="{PANDAS}"' in download.headers["content-disposition"]
+    assert download.headers["cache-control"] == "private, no-store"
+
+    client.patch(f"/api/decks/{deck['id']}", json={"allow_download": False})
+    assert client.get(original).status_code == 403
+
+
+def test_a_new_version_replaces_the_deck_under_the_same_link(
+    client: TestClient, deck: dict[str, Any], decks_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    old_blobs = {p.name for p in settings.blob_dir.rglob("*") if p.is_file()}
+    notes = tmp_path / "version-2-notes.md"
+    notes.write_text("# Why SMS\n\nCarriers port numbers on request.\n", encoding="utf-8")
+    files = [
+        ("deck", (BEAMER, (decks_dir / BEAMER).read_bytes())),
+        ("notes", (notes.name, notes.read_bytes())),
+    ]
+    started = client.post(f"/api/decks/{deck['slug']}/versions", files=files)
+    assert started.status_code == 202, started.text
+    assert (started.json()["id"], started.json()["slug"]) == (deck["id"], deck["slug"])
+
+    # 60 pages take seconds to ingest; meanwhile the current version keeps being served.
+    during = client.get(f"/api/decks/{deck['id']}").json()
+    assert during["replacing"] is not None and during["replacing"]["job_id"] == started.json()["job_id"]
+    assert (during["status"], during["version"], during["slide_count"]) == ("ready", 1, 10)
+    assert len(client.get(f"/api/decks/{deck['id']}/slides").json()["slides"]) == 10
+    again = client.post(f"/api/decks/{deck['id']}/versions", files=files)
+    assert again.status_code == 409 and error_code(again) == "deck_busy"
+
+    deadline = time.monotonic() + 240
+    while (now := client.get(f"/api/decks/{deck['id']}").json())["replacing"] is not None:
+        assert now["status"] == "ready" and time.monotonic() < deadline
+        time.sleep(0.3)
+    assert now["replace_error"] is None
+    assert (now["version"], now["slide_count"], now["source_filename"]) == (2, 60, BEAMER)
+    assert now["title"] == "Pandas basics" and now["slug"] == deck["slug"]  # the presenter's title stays
+    slides = client.get(f"/api/decks/{deck['id']}/slides").json()["slides"]
+    assert slides[1]["title"] == "Overview"
+    answer = client.post(
+        f"/api/decks/{deck['id']}/chat",
+        json={"question": "What do carriers do with numbers?"},
+        headers={"Accept": "application/json"},
+    ).json()
+    assert not answer["refused"] and "port" in answer["answer"].lower()  # the new notes are in the index
+
+    current = {p.name for p in settings.blob_dir.rglob("*") if p.is_file()}
+    gone = old_blobs - current
+    assert gone and len(current) == 1 + 1 + 2 * 60 + 1  # the old version's files were collected
+
+
+def test_a_bad_new_version_is_refused_and_the_deck_is_unchanged(
+    client: TestClient, deck: dict[str, Any], tmp_path: Path
+) -> None:
+    fake = tmp_path / "talk.pdf"
+    fake.write_bytes(b"this is not a pdf at all")
+    refused = client.post(
+        f"/api/decks/{deck['id']}/versions", files=[("deck", (fake.name, fake.read_bytes()))]
+    )
+    assert refused.status_code in (400, 415, 422) and error_code(refused)
+    after = client.get(f"/api/decks/{deck['id']}").json()
+    assert (after["version"], after["slide_count"], after["replacing"]) == (1, 10, None)
+    no_deck = client.post(f"/api/decks/{deck['id']}/versions", files=[("notes", ("n.md", b"# hi"))])
+    assert no_deck.status_code == 422
+
+
+def test_views_and_questions_reach_the_analytics(client: TestClient, deck: dict[str, Any]) -> None:
+    views = f"/api/decks/{deck['id']}/views"
+    for slide in (1, 1, 2, 4):
+        assert client.post(views, json={"slide": slide}).status_code == 204
+    for bad in (0, 11):
+        refused = client.post(views, json={"slide": bad})
+        assert refused.status_code == 422, bad
+    assert error_code(client.post(views, json={"slide": 11})) == "slide_out_of_range"
+
+    chat = f"/api/decks/{deck['id']}/chat"
+    accept = {"Accept": "application/json"}
+    answered = client.post(
+        chat, json={"question": "How do you create a DataFrame?", "slide": 2}, headers=accept
+    )
+    unanswerable = "What did the speaker say about quantum cryptography?"
+    refused = client.post(chat, json={"question": unanswerable, "slide": 4}, headers=accept)
+    assert answered.json()["refused"] is False and refused.json()["refused"] is True
+    client.post(chat, json={"question": "What is a Series?"}, headers=accept)  # from no particular slide
+
+    report = client.get(f"/api/decks/{deck['slug']}/analytics").json()
+    assert report["deck_id"] == deck["id"]
+    assert report["total_views"] == 4 and report["total_questions"] == 3
+    per_slide = {s["number"]: (s["views"], s["questions"]) for s in report["slides"]}
+    assert len(per_slide) == 10
+    assert (per_slide[1], per_slide[2], per_slide[4], per_slide[3]) == ((2, 0), (1, 1), (1, 1), (0, 0))
+    assert [(u["question"], u["slide"]) for u in report["unanswered"]] == [(unanswerable, 4)]
