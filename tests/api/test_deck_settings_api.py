@@ -57,6 +57,12 @@ def test_settings_change_and_bad_values_are_refused(client: TestClient, deck: di
     assert missing.status_code == 404 and error_code(missing) == "deck_not_found"
 
 
+# Serving files and ingesting a second version don't depend on the database; the replacement job's
+# SQL is tested on both in tests/store/test_jobs_queue.py. Once is enough for these slow ones.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
 def test_the_original_downloads_only_when_allowed(
     client: TestClient, deck: dict[str, Any], decks_dir: Path
 ) -> None:
@@ -77,6 +83,7 @@ def test_the_original_downloads_only_when_allowed(
     assert client.get(original).status_code == 403
 
 
+@SQLITE_ONLY
 def test_a_new_version_replaces_the_deck_under_the_same_link(
     client: TestClient, deck: dict[str, Any], decks_dir: Path, settings: Settings, tmp_path: Path
 ) -> None:
@@ -120,6 +127,7 @@ def test_a_new_version_replaces_the_deck_under_the_same_link(
     assert gone and len(current) == 1 + 1 + 2 * 60 + 1  # the old version's files were collected
 
 
+@SQLITE_ONLY
 def test_a_bad_new_version_is_refused_and_the_deck_is_unchanged(
     client: TestClient, deck: dict[str, Any], tmp_path: Path
 ) -> None:
