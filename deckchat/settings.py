@@ -69,6 +69,22 @@ class Settings(BaseSettings):
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
     )
 
+    chat_rate_per_ip: str = Field(default="30/minute", description="Chat questions one address may ask.")
+    chat_rate_per_deck: str = Field(default="600/minute", description="Chat questions one deck may be asked.")
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// for one process, redis://HOST:PORT for many.",
+    )
+    generator_concurrency: int = Field(default=1, ge=1, description="Answers generated at once.")
+    generator_queue: int = Field(
+        default=8,
+        ge=0,
+        description="Questions that may wait for the generator; more get 503 and Retry-After.",
+    )
+    generator_wait_s: float = Field(
+        default=30.0, gt=0, description="Longest wait for the generator before a 503 with Retry-After."
+    )
+
     workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
     job_lease_s: float = 60.0
     job_max_attempts: int = 3

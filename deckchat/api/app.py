@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from deckchat import __version__
 from deckchat.api import errors
+from deckchat.api.limits import ChatLimits, GeneratorGate
 from deckchat.api.routes import analytics, chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.chat import ChatService
@@ -26,6 +27,10 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         supervisor = Supervisor(library) if run_jobs else None
         app.state.library, app.state.supervisor = library, supervisor
         app.state.chat = ChatService(library)
+        app.state.chat_limits = ChatLimits(settings)
+        app.state.generator_gate = GeneratorGate(
+            settings.generator_concurrency, settings.generator_queue, settings.generator_wait_s
+        )
         if supervisor:
             supervisor.start()
         try:

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from deckchat.api.limits import Throttled
 from deckchat.core.errors import DeckchatError
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
 
 async def _deckchat_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DeckchatError)
-    return error_response(exc.status, exc.code, exc.message)
+    response = error_response(exc.status, exc.code, exc.message)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

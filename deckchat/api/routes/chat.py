@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,13 +12,13 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette import EventSourceResponse
 from starlette.responses import Response
 
-from deckchat.api.deps import ChatDep
+from deckchat.api.deps import ChatDep, ChatLimitsDep, GateDep
 from deckchat.api.schemas import AnswerOut, ChatRequest, ErrorBody
 from deckchat.core.errors import DeckchatError
 from deckchat.services.chat import Reply
 
 router = APIRouter(prefix="/api/decks", tags=["chat"])
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (404, 409, 422, 429, 503)}
 
 
 def answer_out(reply: Reply) -> AnswerOut:
@@ -29,19 +30,28 @@ def answer_out(reply: Reply) -> AnswerOut:
     response_model=AnswerOut,
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
-async def chat(ref: str, body: ChatRequest, request: Request, service: ChatDep) -> Response | AnswerOut:
+async def chat(
+    ref: str, body: ChatRequest, request: Request, service: ChatDep, limits: ChatLimitsDep, gate: GateDep
+) -> Response | AnswerOut:
     """Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
-    (the same object as the JSON reply). Otherwise the answer object alone."""
+    (the same object as the JSON reply). Otherwise the answer object alone. Too many questions get
+    429, and a generator with a full queue 503, both with `Retry-After`."""
+    deck = await run_in_threadpool(service.library.get, ref)
+    limits.check(request.client.host if request.client else "unknown", deck.id)
     generator = await run_in_threadpool(service.generator, None)
-    events = service.ask(
-        ref, body.question, conversation_id=body.conversation_id, slide=body.slide, generator=generator
-    )
-    # Errors the user can act on (no such deck, bad slide) surface before any event is sent.
-    first = await run_in_threadpool(next, events)
-    if "text/event-stream" not in request.headers.get("accept", ""):
-        reply = first if isinstance(first, Reply) else await run_in_threadpool(_last, events)
-        return answer_out(reply)
-    return EventSourceResponse(_stream(first, events), ping=15)
+    async with AsyncExitStack() as held:
+        if generator is not None:  # extractive answers take milliseconds and need no queue
+            await held.enter_async_context(gate.slot())
+        events = service.ask(
+            ref, body.question, conversation_id=body.conversation_id, slide=body.slide, generator=generator
+        )
+        # Errors the user can act on (no such deck, bad slide) surface before any event is sent.
+        first = await run_in_threadpool(next, events)
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            reply = first if isinstance(first, Reply) else await run_in_threadpool(_last, events)
+            return answer_out(reply)
+        # The stream holds the generator's slot until its last event.
+        return EventSourceResponse(_stream(first, events, held.pop_all()), ping=15)
 
 
 def _last(events: Iterator[str | Reply]) -> Reply:
@@ -52,7 +62,15 @@ def _last(events: Iterator[str | Reply]) -> Reply:
     return reply
 
 
-async def _stream(first: str | Reply, events: Iterator[str | Reply]) -> AsyncIterator[dict[str, str]]:
+async def _stream(
+    first: str | Reply, events: Iterator[str | Reply], held: AsyncExitStack
+) -> AsyncIterator[dict[str, str]]:
+    async with held:
+        async for event in _events(first, events):
+            yield event
+
+
+async def _events(first: str | Reply, events: Iterator[str | Reply]) -> AsyncIterator[dict[str, str]]:
     try:
         async for item in _chain(first, events):
             if isinstance(item, Reply):

@@ -83,7 +83,8 @@ export interface paths {
         /**
          * Chat
          * @description Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
-         *     (the same object as the JSON reply). Otherwise the answer object alone.
+         *     (the same object as the JSON reply). Otherwise the answer object alone. Too many questions get
+         *     429, and a generator with a full queue 503, both with `Retry-After`.
          */
         post: operations["chat_api_decks__ref__chat_post"];
         delete?: never;
@@ -985,6 +986,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

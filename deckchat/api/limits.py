@@ -1,0 +1,89 @@
+"""Abuse limits for the chat: rate limits per address and per deck, and a bounded queue in front of
+the generator, so a flood of questions gets 429 or 503 with Retry-After instead of hanging.
+
+Counters use the ``limits`` library's moving window: in memory for one process, or in Redis
+(``DECKCHAT_RATE_LIMIT_STORAGE=redis://...``) when several servers must share them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from deckchat.core.errors import DeckchatError, InvalidInput
+from deckchat.settings import Settings
+
+
+class Throttled(DeckchatError):
+    """A refusal the client should retry: the response carries ``Retry-After``."""
+
+    def __init__(self, message: str, *, code: str, status: int, retry_after: int) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
+
+
+class ChatLimits:
+    def __init__(self, settings: Settings) -> None:
+        try:
+            self._per_ip = parse(settings.chat_rate_per_ip)
+            self._per_deck = parse(settings.chat_rate_per_deck)
+        except ValueError as error:
+            raise InvalidInput(
+                f"A chat rate limit is not like '30/minute': {error}", code="bad_rate_limit"
+            ) from None
+        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+
+    def check(self, address: str, deck_id: str) -> None:
+        """Count one question; raise ``Throttled`` (429) when the address or the deck is over its limit."""
+        for item, key, who in (
+            (self._per_ip, ("ip", address), "from this address"),
+            (self._per_deck, ("deck", deck_id), "of this deck"),
+        ):
+            if not self._limiter.hit(item, "chat", *key):
+                reset = self._limiter.get_window_stats(item, "chat", *key).reset_time
+                raise Throttled(
+                    f"Too many questions {who}; try again in a moment.",
+                    code="rate_limited",
+                    status=429,
+                    retry_after=max(1, math.ceil(reset - time.time())),
+                )
+
+
+class GeneratorGate:
+    """At most ``concurrency`` answers at once and ``queue`` waiting; the rest are turned away."""
+
+    def __init__(self, concurrency: int, queue: int, wait_s: float) -> None:
+        self._slots = asyncio.Semaphore(concurrency)
+        self._queue, self._wait_s = queue, wait_s
+        self._waiting = 0
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        if self._slots.locked() and self._waiting >= self._queue:
+            raise self._busy()
+        self._waiting += 1
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self._wait_s)
+        except TimeoutError:
+            raise self._busy() from None
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def _busy(self) -> Throttled:
+        return Throttled(
+            "The answer generator is busy; try again shortly.",
+            code="generator_busy",
+            status=503,
+            retry_after=max(1, math.ceil(self._wait_s / 6)),
+        )
