@@ -13,7 +13,8 @@ export default defineConfig({
     proxy: { "/api": "http://127.0.0.1:8000", "/media": "http://127.0.0.1:8000" },
   },
   test: {
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    // Pure modules run in Node; component tests ask for jsdom with a `@vitest-environment` comment.
     environment: "node",
   },
 });

@@ -3,89 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from deckchat.api.routes.site import WEB_DIST
 from tests.live import LiveServer
+from tests.web.browser import DECK, expect_image_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DECK = "ms-python-pandas-series-dataframe.pptx"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-IMAGE_LOADED = "img => img.complete && img.naturalWidth > 0"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    assert (WEB_DIST / "index.html").is_file(), "the front end is not built: run `npm --prefix web run build`"
-    live = LiveServer(tmp_path_factory.mktemp("site") / "home")
-    try:
-        yield live.start()
-    finally:
-        live.stop()
-
-
-@pytest.fixture(scope="module")
-def deck(server: LiveServer, decks_dir: Path) -> dict[str, Any]:
-    """The pandas deck (10 slides), uploaded over HTTP and ingested."""
-    with (decks_dir / DECK).open("rb") as file:
-        response = httpx.post(f"{server.url}/api/decks", files={"deck": (DECK, file, PPTX)}, timeout=60)
-    assert response.status_code == 202, response.text
-    ready = server.wait_ready(response.json()["id"])
-    assert ready["status"] == "ready", ready
-    assert ready["slide_count"] == 10
-    return ready
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page; any uncaught script error in it fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, errors
-
-
-def expect_image_loaded(page: Page) -> None:
-    image = page.locator(".stage img")
-    expect(image).to_be_visible()
-    page.wait_for_function(IMAGE_LOADED, arg=image.element_handle())
-
 
 def test_list_then_viewer_with_keys_and_reload(
-    server: LiveServer, deck: dict[str, Any], page: Page, tmp_path: Path
+    server: LiveServer, deck: dict[str, Any], page: Page, artifacts: Path
 ) -> None:
     page.goto(f"{server.url}/")
     link = page.get_by_role("link", name=str(deck["title"]), exact=True)
@@ -106,7 +37,7 @@ def test_list_then_viewer_with_keys_and_reload(
     expect(page).to_have_url(f"{viewer}/2")
     expect(counter).to_have_text("2 / 10")
     expect_image_loaded(page)
-    page.screenshot(path=tmp_path / "viewer.png", full_page=True)
+    page.screenshot(path=artifacts / "viewer.png", full_page=True)
 
 
 def test_buttons_thumbnails_and_out_of_range_links(
@@ -149,3 +80,66 @@ def test_upload_form_shows_errors_and_progress(
     expect(status).to_contain_text("Processing “Uploaded from the browser”")  # PPTX conversion takes seconds
     expect(status).to_contain_text("“Uploaded from the browser” is ready", timeout=180_000)
     expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_more_keys_swipe_and_preloaded_neighbours(
+    server: LiveServer, deck: dict[str, Any], slides: list[dict[str, Any]], page: Page
+) -> None:
+    viewer = f"{server.url}/d/{deck['slug']}"
+    page.goto(f"{viewer}/1")
+    counter = page.locator(".counter")
+    expect_image_loaded(page)
+    for key, shown in [("End", "10"), ("PageUp", "9"), ("Home", "1"), ("PageDown", "2")]:
+        page.keyboard.press(key)
+        expect(counter).to_have_text(f"{shown} / 10")
+    expect(page).to_have_url(f"{viewer}/2")
+
+    # Slide 3's full image was fetched while slide 2 is in view, before anyone asked for it.
+    fetched = "url => performance.getEntriesByType('resource').some(e => new URL(e.name).pathname === url)"
+    page.wait_for_function(fetched, arg=slides[2]["image"])
+
+    stage = page.locator(".stage")
+    box = stage.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2
+    touch = {"pointerType": "touch", "pointerId": 3, "isPrimary": True, "clientY": y}
+    stage.dispatch_event("pointerdown", {**touch, "clientX": x})
+    stage.dispatch_event("pointerup", {**touch, "clientX": x - 150})  # a swipe to the left: next
+    expect(counter).to_have_text("3 / 10")
+    stage.dispatch_event("pointerdown", {**touch, "clientX": x - 150})
+    stage.dispatch_event("pointerup", {**touch, "clientX": x})
+    expect(counter).to_have_text("2 / 10")
+
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement?.classList.contains('stage-frame') === true")
+    page.keyboard.press("ArrowRight")  # the keys still work in full screen
+    expect(counter).to_have_text("3 / 10")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+
+
+def test_search_and_transcript_jump_to_slides(
+    server: LiveServer, deck: dict[str, Any], slides: list[dict[str, Any]], page: Page
+) -> None:
+    viewer = f"{server.url}/d/{deck['slug']}"
+    page.goto(f"{viewer}/1")
+    search = page.get_by_role("searchbox", name="Search this deck")
+    title = slides[4]["title"]
+    assert title, "slide 5 of the pandas deck has a title"
+    search.fill(title.upper())  # case does not matter
+    search.press("ArrowRight")  # typing keys stay in the box
+    expect(page.locator(".counter")).to_have_text("1 / 10")
+    results = page.get_by_role("list", name="Search results")
+    results.get_by_role("button", name=re.compile(r"^Slide 5\b")).click()
+    expect(page).to_have_url(f"{viewer}/5")
+
+    search.fill("no such words anywhere zzqx")
+    expect(page.get_by_text("No slide matches")).to_be_visible()
+
+    page.get_by_text("Transcript", exact=True).click()
+    transcript = page.locator(".transcript")
+    expect(transcript.locator("li")).to_have_count(10)
+    expect(transcript.locator('li[aria-current="true"]')).to_contain_text(f"Slide 5: {title}")
+    transcript.get_by_role("link", name=re.compile(r"^Slide 7\b")).click()
+    expect(page).to_have_url(f"{viewer}/7")
+    expect(page.locator(".counter")).to_have_text("7 / 10")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampSlide, deckPath, parseRoute } from "./router";
+import { clampSlide, deckPath, keepEmbed, parseRoute } from "./router";
 
 describe("parseRoute", () => {
   it("reads the home page", () => {
@@ -7,15 +7,41 @@ describe("parseRoute", () => {
   });
 
   it("reads a deck with and without a slide number", () => {
-    expect(parseRoute("/d/pandas-intro")).toEqual({ page: "deck", slug: "pandas-intro", slide: null });
-    expect(parseRoute("/d/pandas-intro/")).toEqual({ page: "deck", slug: "pandas-intro", slide: null });
-    expect(parseRoute("/d/pandas-intro/7")).toEqual({ page: "deck", slug: "pandas-intro", slide: 7 });
+    expect(parseRoute("/d/pandas-intro")).toEqual({
+      page: "deck",
+      slug: "pandas-intro",
+      slide: null,
+      embed: false,
+    });
+    expect(parseRoute("/d/pandas-intro/")).toEqual({
+      page: "deck",
+      slug: "pandas-intro",
+      slide: null,
+      embed: false,
+    });
+    expect(parseRoute("/d/pandas-intro/7")).toEqual({
+      page: "deck",
+      slug: "pandas-intro",
+      slide: 7,
+      embed: false,
+    });
   });
 
   it("decodes the slug and round-trips through deckPath", () => {
     const path = deckPath("café deck", 3);
     expect(path).toBe("/d/caf%C3%A9%20deck/3");
-    expect(parseRoute(path)).toEqual({ page: "deck", slug: "café deck", slide: 3 });
+    expect(parseRoute(path)).toEqual({ page: "deck", slug: "café deck", slide: 3, embed: false });
+  });
+
+  it("reads the embedded viewer from ?embed=1 only", () => {
+    expect(parseRoute("/d/pandas/2", "?embed=1")).toEqual({
+      page: "deck",
+      slug: "pandas",
+      slide: 2,
+      embed: true,
+    });
+    expect(parseRoute("/d/pandas", "?embed=0")).toMatchObject({ embed: false });
+    expect(parseRoute("/", "?embed=1")).toEqual({ page: "home" });
   });
 
   it("rejects anything else", () => {
@@ -41,5 +67,13 @@ describe("clampSlide", () => {
 
   it("answers 1 for an empty deck", () => {
     expect(clampSlide(5, 0)).toBe(1);
+  });
+});
+
+describe("keepEmbed", () => {
+  it("keeps an embedded viewer embedded as it moves between slides, and nothing else", () => {
+    expect(keepEmbed("/d/pandas/3", "?embed=1")).toBe("/d/pandas/3?embed=1");
+    expect(keepEmbed("/d/pandas/3", "")).toBe("/d/pandas/3");
+    expect(keepEmbed("/", "?embed=1")).toBe("/");
   });
 });

@@ -1,12 +1,23 @@
-/** A tiny client-side router: the pages are `/`, `/d/{slug}` and `/d/{slug}/{n}`. */
+/**
+ * A tiny client-side router: the pages are `/`, `/d/{slug}` and `/d/{slug}/{n}`. A deck page with
+ * `?embed=1` is the compact viewer for an <iframe>; moving between its slides keeps it embedded.
+ */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 export type Route =
-  { page: "home" } | { page: "deck"; slug: string; slide: number | null } | { page: "missing" };
+  | { page: "home" }
+  | { page: "deck"; slug: string; slide: number | null; embed: boolean }
+  | { page: "missing" };
 
 const DECK_PATH = /^\/d\/([^/]+)(?:\/(\d+))?\/?$/;
 
-export function parseRoute(pathname: string): Route {
+const EMBED = "embed=1";
+
+export function isEmbedded(search: string): boolean {
+  return new URLSearchParams(search).get("embed") === "1";
+}
+
+export function parseRoute(pathname: string, search = ""): Route {
   if (pathname === "/" || pathname === "") return { page: "home" };
   const match = DECK_PATH.exec(pathname);
   if (!match?.[1]) return { page: "missing" };
@@ -16,7 +27,7 @@ export function parseRoute(pathname: string): Route {
   } catch {
     return { page: "missing" };
   }
-  return { page: "deck", slug, slide: match[2] ? Number(match[2]) : null };
+  return { page: "deck", slug, slide: match[2] ? Number(match[2]) : null, embed: isEmbedded(search) };
 }
 
 export function deckPath(slug: string, slide?: number): string {
@@ -41,15 +52,24 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-export function navigate(to: string, { replace = false } = {}): void {
-  if (to === window.location.pathname) return;
+/** Where a link inside an embedded viewer goes: a deck path stays embedded, anything else leaves. */
+export function keepEmbed(to: string, search = window.location.search): string {
+  return isEmbedded(search) && to.startsWith("/d/") && !to.includes("?") ? `${to}?${EMBED}` : to;
+}
+
+const here = () => window.location.pathname + window.location.search;
+
+export function navigate(path: string, { replace = false } = {}): void {
+  const to = keepEmbed(path);
+  if (to === here()) return;
   window.history[replace ? "replaceState" : "pushState"](null, "", to);
   if (!replace) window.scrollTo(0, 0);
   listeners.forEach((listener) => listener());
 }
 
 export function useRoute(): Route {
-  return parseRoute(useSyncExternalStore(subscribe, () => window.location.pathname));
+  const url = new URL(useSyncExternalStore(subscribe, here), window.location.origin);
+  return parseRoute(url.pathname, url.search);
 }
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string; replace?: boolean };
@@ -63,5 +83,5 @@ export function Link({ to, replace = false, onClick, ...props }: LinkProps) {
     event.preventDefault();
     navigate(to, { replace });
   };
-  return <a {...props} href={to} onClick={follow} />;
+  return <a {...props} href={keepEmbed(to)} onClick={follow} />;
 }

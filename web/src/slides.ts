@@ -23,3 +23,9 @@ export function slideAlt(slide: Pick<Slide, "number" | "title" | "text">): strin
 export function srcSet(slide: Pick<Slide, "thumbnail" | "image" | "width">): string {
   return `${slide.thumbnail} 320w, ${slide.image} ${slide.width || 1600}w`;
 }
+
+/**
+ * How wide the stage is drawn, for choosing between the thumbnail and the full image: the deck column
+ * beside the chat on wide screens, the page width less its padding on narrow ones (see styles.css).
+ */
+export const STAGE_SIZES = "(min-width: 900px) calc(100vw - 30rem), calc(100vw - 2rem)";

@@ -6,6 +6,10 @@ import type { components, paths } from "./schema";
 export type Deck = components["schemas"]["DeckOut"];
 export type Slide = components["schemas"]["SlideOut"];
 export type DeckCreated = components["schemas"]["DeckCreated"];
+export type DeckChanges = components["schemas"]["DeckChanges"];
+export type Progress = components["schemas"]["Progress"];
+export type Analytics = components["schemas"]["Analytics"];
+export type NotesMode = Deck["notes_mode"];
 
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 
@@ -18,7 +22,12 @@ export function uploadDeck(form: FormData) {
   return api.POST("/api/decks", { body: form as never });
 }
 
-export function isPending(deck: Deck): boolean {
+/** POST /api/decks/{ref}/versions: a new version under the same link, multipart like the upload above. */
+export function replaceFile(ref: string, form: FormData) {
+  return api.POST("/api/decks/{ref}/versions", { params: { path: { ref } }, body: form as never });
+}
+
+export function isPending(deck: Pick<Deck, "status">): boolean {
   return deck.status === "queued" || deck.status === "processing";
 }
 

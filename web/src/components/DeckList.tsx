@@ -1,12 +1,14 @@
-import { useEffect } from "react";
-import { isPending, type Deck } from "../api/client";
-import { watchProgress } from "../api/progress";
-import { progressText } from "../decks";
-import { deckPath, Link } from "../router";
+import type { Deck } from "../api/client";
+import { DeckCard } from "./DeckCard";
 
-type Props = { decks: Deck[] | undefined; error: string | undefined; onUpdate: (deck: Deck) => void };
+type Props = {
+  decks: Deck[] | undefined;
+  error: string | undefined;
+  onUpdate: (deck: Deck) => void;
+  onDeleted: (id: string) => void;
+};
 
-export function DeckList({ decks, error, onUpdate }: Props) {
+export function DeckList({ decks, error, onUpdate, onDeleted }: Props) {
   if (error) {
     return (
       <p role="alert" className="error">
@@ -15,43 +17,12 @@ export function DeckList({ decks, error, onUpdate }: Props) {
     );
   }
   if (!decks) return <p className="muted">Loading decks…</p>;
-  if (decks.length === 0) return <p className="muted">No decks yet. Upload one below.</p>;
+  if (decks.length === 0) return <p className="muted">No decks yet. Upload one above.</p>;
   return (
-    <ul className="deck-list">
+    <ul className="deck-list" aria-label="Your decks">
       {decks.map((deck) => (
-        <DeckItem key={deck.id} deck={deck} onUpdate={onUpdate} />
+        <DeckCard key={deck.id} deck={deck} onUpdate={onUpdate} onDeleted={onDeleted} />
       ))}
     </ul>
-  );
-}
-
-function DeckItem({ deck, onUpdate }: { deck: Deck; onUpdate: (deck: Deck) => void }) {
-  const pending = isPending(deck);
-  useEffect(() => (pending ? watchProgress(deck.id, onUpdate) : undefined), [deck.id, pending, onUpdate]);
-  const { done, total } = deck.progress;
-  return (
-    <li className="deck-item">
-      {deck.status === "ready" && deck.thumbnail ? (
-        <img className="deck-thumb" src={deck.thumbnail} alt="" width={160} height={90} loading="lazy" />
-      ) : (
-        <div className="deck-thumb placeholder" aria-hidden="true" />
-      )}
-      <div className="deck-info">
-        <h2>
-          <Link to={deckPath(deck.slug)}>{deck.title}</Link>
-        </h2>
-        <p className="muted">
-          <span className={`status status-${deck.status}`}>{deck.status}</span>
-          {deck.slide_count > 0 && ` · ${deck.slide_count} slides`}
-        </p>
-        {pending && (
-          <p className="progress-line">
-            <progress value={total > 0 ? done : undefined} max={total || undefined} aria-hidden="true" />
-            <span>{progressText(deck)}</span>
-          </p>
-        )}
-        {deck.error && <p className="error">{deck.error.message}</p>}
-      </div>
-    </li>
   );
 }

@@ -1,70 +1,97 @@
-import { useCallback, useEffect } from "react";
+import { useEffect, useRef } from "react";
 import type { Deck, Slide } from "../api/client";
-import { clampSlide, deckPath, navigate } from "../router";
-import { slideAlt, srcSet } from "../slides";
+import { slideAlt, srcSet, STAGE_SIZES } from "../slides";
+import { useFullscreen } from "../viewer/fullscreen";
+import { useSlideKeys } from "../viewer/keys";
+import { usePreloadNeighbours } from "../viewer/preload";
+import { useSwipe } from "../viewer/swipe";
+import { DeckSearch } from "./DeckSearch";
 import { Thumbnails } from "./Thumbnails";
+import { Transcript } from "./Transcript";
 
-type Props = { deck: Deck; slides: Slide[]; requested: number | null };
+type Props = {
+  deck: Deck;
+  slides: Slide[];
+  /** 1-based, already within the deck. */
+  number: number;
+  go: (to: number) => void;
+  /** Set for a moment after a citation was followed: the stage is highlighted and takes focus. */
+  cited: { slide: number; at: number } | null;
+};
 
-export function SlideViewer({ deck, slides, requested }: Props) {
+export function SlideViewer({ deck, slides, number, go, cited }: Props) {
   const count = slides.length;
-  const number = clampSlide(requested, count);
   const slide = slides[number - 1];
-  const go = useCallback(
-    (to: number) => navigate(deckPath(deck.slug, clampSlide(to, count)), { replace: true }),
-    [deck.slug, count],
-  );
+  const frame = useRef<HTMLDivElement>(null);
+  const stage = useRef<HTMLElement>(null);
+  const fullscreen = useFullscreen(frame);
+  const swipe = useSwipe((step) => go(number + step));
 
+  useSlideKeys(number, count, go, fullscreen.toggle);
+  usePreloadNeighbours(slides, number);
   useEffect(() => {
-    if (requested !== null && requested !== number) go(number); // /d/x/99 of 10 → /d/x/10
-  }, [requested, number, go]);
-  useEffect(() => {
-    document.title = `${deck.title} (${number}/${count}) · deckchat`;
-  }, [deck.title, number, count]);
-  useArrowKeys(number, go);
+    // Keyboard and screen reader users land on the slide they asked to see.
+    if (cited) stage.current?.focus({ preventScroll: true });
+    if (cited) stage.current?.scrollIntoView?.({ block: "nearest" });
+  }, [cited]);
 
-  if (!slide) {
-    return (
-      <main id="main" className="page">
-        <h1>{deck.title}</h1>
-        <p className="muted">This deck has no slides.</p>
-      </main>
-    );
-  }
+  if (!slide) return <p className="muted">This deck has no slides.</p>;
+  const highlighted = cited?.slide === number;
   return (
-    <main id="main" className="viewer">
-      <h1>{deck.title}</h1>
-      <figure className="stage">
-        <img
-          src={slide.image}
-          srcSet={srcSet(slide)}
-          sizes="(min-width: 1100px) 1040px, 100vw"
-          width={slide.width}
-          height={slide.height}
-          alt={slideAlt(slide)}
-        />
-      </figure>
-      <div className="controls">
-        <button
-          type="button"
-          aria-label="Previous slide"
-          disabled={number <= 1}
-          onClick={() => go(number - 1)}
+    <section className="viewer" aria-label="Slides">
+      <div ref={frame} className={`stage-frame${fullscreen.active ? " is-fullscreen" : ""}`}>
+        <figure
+          ref={stage}
+          className={`stage${highlighted ? " cited" : ""}`}
+          tabIndex={-1}
+          aria-label={`Slide ${number} of ${count}`}
+          {...swipe}
         >
-          ←
-        </button>
-        <p className="counter" aria-live="polite" aria-atomic="true">
-          {number} / {count}
-        </p>
-        <button
-          type="button"
-          aria-label="Next slide"
-          disabled={number >= count}
-          onClick={() => go(number + 1)}
-        >
-          →
-        </button>
+          <img
+            src={slide.image}
+            srcSet={srcSet(slide)}
+            sizes={STAGE_SIZES}
+            width={slide.width}
+            height={slide.height}
+            alt={slideAlt(slide)}
+            draggable={false}
+          />
+        </figure>
+        <div className="controls">
+          <button
+            type="button"
+            aria-label="Previous slide"
+            disabled={number <= 1}
+            onClick={() => go(number - 1)}
+          >
+            ←
+          </button>
+          <p className="counter" aria-live="polite" aria-atomic="true">
+            {number} / {count}
+          </p>
+          <button
+            type="button"
+            aria-label="Next slide"
+            disabled={number >= count}
+            onClick={() => go(number + 1)}
+          >
+            →
+          </button>
+          {fullscreen.supported && (
+            <button
+              type="button"
+              className="secondary fullscreen-button"
+              aria-pressed={fullscreen.active}
+              onClick={fullscreen.toggle}
+              title="Full screen (F)"
+            >
+              Full screen
+            </button>
+          )}
+        </div>
       </div>
+      <Thumbnails slug={deck.slug} slides={slides} current={number} />
+      <DeckSearch slides={slides} go={go} />
       <details className="slide-text">
         <summary>Slide text</summary>
         <p>{slide.text || "This slide has no text."}</p>
@@ -75,31 +102,7 @@ export function SlideViewer({ deck, slides, requested }: Props) {
           </>
         )}
       </details>
-      <Thumbnails slug={deck.slug} slides={slides} current={number} />
-    </main>
+      <Transcript slug={deck.slug} slides={slides} current={number} />
+    </section>
   );
-}
-
-/** ← and → move through the deck, unless the user is typing somewhere. */
-function useArrowKeys(number: number, go: (to: number) => void) {
-  useEffect(() => {
-    const moves: Record<string, (n: number) => number> = {
-      ArrowLeft: (n) => n - 1,
-      ArrowRight: (n) => n + 1,
-    };
-    const onKey = (event: KeyboardEvent) => {
-      const move = moves[event.key];
-      if (!move || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (
-        event.target instanceof HTMLElement &&
-        event.target.closest("input, textarea, select, [contenteditable]")
-      ) {
-        return;
-      }
-      event.preventDefault();
-      go(move(number));
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [number, go]);
 }

@@ -1,15 +1,16 @@
 import { useState, type FormEvent } from "react";
 import { isPending, uploadDeck, type Deck } from "../api/client";
 import { errorMessage } from "../api/errors";
-import { progressText, uploadBody } from "../decks";
+import { multipart, NOTHING, type Chosen } from "../dashboard/files";
+import { progressText } from "../decks";
 import { deckPath, Link } from "../router";
-
-const DECK_TYPES = ".pdf,.pptx,.ppt,.odp,.key";
-const NOTES_TYPES = ".md,.markdown,.txt,.docx,.pdf";
+import { DropZone } from "./DropZone";
 
 type Props = { decks: Deck[] | undefined; onUploaded: () => void };
 
 export function UploadForm({ decks, onUploaded }: Props) {
+  const [chosen, setChosen] = useState<Chosen>(NOTHING);
+  const [title, setTitle] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [uploadedId, setUploadedId] = useState<string>();
@@ -17,14 +18,15 @@ export function UploadForm({ decks, onUploaded }: Props) {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = event.currentTarget;
+    if (!chosen.deck) return setError("Choose a deck file first: drop it above or pick it.");
     setBusy(true);
     setError(undefined);
     try {
-      const { data, error } = await uploadDeck(uploadBody(new FormData(form)));
+      const { data, error } = await uploadDeck(multipart(chosen, { title }));
       if (!data) throw error ?? new Error("The upload was not accepted.");
       setUploadedId(data.id);
-      form.reset();
+      setChosen(NOTHING);
+      setTitle("");
       onUploaded();
     } catch (failure) {
       setError(errorMessage(failure));
@@ -34,39 +36,34 @@ export function UploadForm({ decks, onUploaded }: Props) {
   }
 
   return (
-    <section className="upload" aria-labelledby="upload-heading">
+    <section className="upload panel" aria-labelledby="upload-heading">
       <h2 id="upload-heading">Upload a deck</h2>
       <form onSubmit={submit}>
-        <label>
-          <span>
-            Deck <span className="muted">(PDF, PowerPoint, Keynote or ODP)</span>
-          </span>
-          <input type="file" name="deck" accept={DECK_TYPES} required />
-        </label>
-        <label>
-          <span>
-            Notes <span className="muted">(optional: Markdown, text, Word or PDF)</span>
-          </span>
-          <input type="file" name="notes" accept={NOTES_TYPES} multiple />
-        </label>
+        <DropZone chosen={chosen} onChange={setChosen} label="Deck and notes files" />
         <label>
           <span>
             Title <span className="muted">(optional)</span>
           </span>
-          <input type="text" name="title" maxLength={200} />
+          <input
+            type="text"
+            name="title"
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
         </label>
         <button type="submit" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </button>
       </form>
-      <div role="status" aria-live="polite">
-        {uploaded && <UploadStatus deck={uploaded} />}
-      </div>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
+      <div role="status" aria-live="polite">
+        {uploaded && <UploadStatus deck={uploaded} />}
+      </div>
     </section>
   );
 }

@@ -15,20 +15,26 @@ function useDecks() {
     return load(() => api.GET("/api/decks"), show, setError);
   }, []);
   const update = useCallback((deck: Deck) => setDecks((decks) => replaceDeck(decks, deck)), []);
+  const remove = useCallback(
+    (id: string) => setDecks((decks) => decks?.filter((deck) => deck.id !== id)),
+    [],
+  );
   useEffect(reload, [reload]);
-  return { decks, error, reload, update };
+  return { decks, error, reload, update, remove };
 }
 
+/** The presenter's dashboard: upload, then each deck with its sharing, settings and analytics. */
 export function Home() {
-  const { decks, error, reload, update } = useDecks();
+  const { decks, error, reload, update, remove } = useDecks();
   useEffect(() => {
-    document.title = "deckchat";
+    document.title = "Your decks · deckchat";
   }, []);
   return (
-    <main id="main" className="page">
-      <h1>Decks</h1>
-      <DeckList decks={decks} error={error} onUpdate={update} />
+    <main id="main" className="page dashboard">
+      <h1>Your decks</h1>
       <UploadForm decks={decks} onUploaded={reload} />
+      <h2 className="list-heading">Decks</h2>
+      <DeckList decks={decks} error={error} onUpdate={update} onDeleted={remove} />
     </main>
   );
 }

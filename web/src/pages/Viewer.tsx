@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { api, isPending, load, type Deck, type Slide } from "../api/client";
 import { watchProgress } from "../api/progress";
-import { SlideViewer } from "../components/SlideViewer";
+import { DeckView } from "../components/DeckView";
 import { progressText } from "../decks";
 import { Link } from "../router";
 
@@ -28,16 +28,29 @@ function useDeck(slug: string) {
   return { deck, slides, error };
 }
 
-export function Viewer({ slug, requested }: { slug: string; requested: number | null }) {
+type Props = { slug: string; requested: number | null; embed: boolean };
+
+/** Fire and forget: a view that fails to count is not worth troubling the viewer about. */
+function recordView(ref: string, slide: number) {
+  api.POST("/api/decks/{ref}/views", { params: { path: { ref } }, body: { slide } }).catch(() => undefined);
+}
+
+export function Viewer({ slug, requested, embed }: Props) {
   const { deck, slides, error } = useDeck(slug);
-  if (deck && slides) return <SlideViewer deck={deck} slides={slides} requested={requested} />;
+  const deckId = deck?.id;
+  const onView = useCallback((slide: number) => deckId && recordView(deckId, slide), [deckId]);
+  if (deck && slides) {
+    return <DeckView deck={deck} slides={slides} requested={requested} embed={embed} onView={onView} />;
+  }
   return (
-    <main id="main" className="page">
+    <main id="main" className={embed ? "page embed" : "page"}>
       <h1>{deck?.title ?? "Deck"}</h1>
       <Message deck={deck} error={error} />
-      <p>
-        <Link to="/">Back to the decks</Link>
-      </p>
+      {!embed && (
+        <p>
+          <Link to="/">Back to the decks</Link>
+        </p>
+      )}
     </main>
   );
 }
