@@ -110,29 +110,32 @@ def test_a_new_version_never_takes_the_ready_deck_down(db_url: str) -> None:
     the failure is kept on the job, where the deck's view reports it."""
     db = Database(db_url)
     migrate(db.engine)
-    new_notes = (decks.NewNotes("n.md", "md", "c" * 64),)
-    with db.session() as session:
-        deck = decks.add_deck(session, decks.NewDeck("talk", "unlisted", "a" * 64, "v1.pdf", "pdf", 10))
-        deck.status = "ready"
-        replacement = decks.replacement_of("b" * 64, "v2.pptx", "pptx", 20, new_notes)
-        job_id = jobs.enqueue(session, deck.id, replacement=replacement).id
-        deck_id = deck.id
-    with db.session() as session:
-        job = jobs.claim_next(session, "w1", lease_s=60)
-        assert job is not None and job.id == job_id
-        assert session.get_one(DeckRow, deck_id).status == "ready"
-        # While it is queued or running, its uploads count as in use: no collection may delete them.
-        assert decks.blob_in_use(session, "b" * 64) and decks.blob_in_use(session, "c" * 64)
-        jobs.release(session, job, max_attempts=3)  # its worker died
-        assert session.get_one(DeckRow, deck_id).status == "ready" and job.status == "queued"
-    with db.session() as session:
-        job = jobs.claim_next(session, "w2", lease_s=60)
-        assert job is not None
-        jobs.fail(session, job, "convert_failed", "LibreOffice could not read the file.")
-    with db.session() as session:
-        deck = session.get_one(DeckRow, deck_id)
-        assert (deck.status, deck.error_code, deck.source_filename) == ("ready", None, "v1.pdf")
-        failed = jobs.latest_job(session, deck_id, replacement=True)
-        assert failed is not None and (failed.status, failed.error_code) == ("failed", "convert_failed")
-        assert jobs.latest_job(session, deck_id) is None  # no first-ingestion job was made here
-        assert not decks.blob_in_use(session, "b" * 64)  # a failed version's upload may be collected
+    try:
+        new_notes = (decks.NewNotes("n.md", "md", "c" * 64),)
+        with db.session() as session:
+            deck = decks.add_deck(session, decks.NewDeck("talk", "unlisted", "a" * 64, "v1.pdf", "pdf", 10))
+            deck.status = "ready"
+            replacement = decks.replacement_of("b" * 64, "v2.pptx", "pptx", 20, new_notes)
+            job_id = jobs.enqueue(session, deck.id, replacement=replacement).id
+            deck_id = deck.id
+        with db.session() as session:
+            job = jobs.claim_next(session, "w1", lease_s=60)
+            assert job is not None and job.id == job_id
+            assert session.get_one(DeckRow, deck_id).status == "ready"
+            # While it is queued or running, its uploads count as in use: no collection may delete them.
+            assert decks.blob_in_use(session, "b" * 64) and decks.blob_in_use(session, "c" * 64)
+            jobs.release(session, job, max_attempts=3)  # its worker died
+            assert session.get_one(DeckRow, deck_id).status == "ready" and job.status == "queued"
+        with db.session() as session:
+            job = jobs.claim_next(session, "w2", lease_s=60)
+            assert job is not None
+            jobs.fail(session, job, "convert_failed", "LibreOffice could not read the file.")
+        with db.session() as session:
+            deck = session.get_one(DeckRow, deck_id)
+            assert (deck.status, deck.error_code, deck.source_filename) == ("ready", None, "v1.pdf")
+            failed = jobs.latest_job(session, deck_id, replacement=True)
+            assert failed is not None and (failed.status, failed.error_code) == ("failed", "convert_failed")
+            assert jobs.latest_job(session, deck_id) is None  # no first-ingestion job was made here
+            assert not decks.blob_in_use(session, "b" * 64)  # a failed version's upload may be collected
+    finally:
+        db.dispose()
