@@ -13,4 +13,5 @@ mypy deckchat
 step "web: type check and unit tests"
 (cd web && npm run --silent check && npm run --silent test)
 step "pytest"
-pytest "$@"
+# Two workers (DECKCHAT_TEST_WORKERS); the tests that share the ingested real decks stay in one of them.
+pytest -n "${DECKCHAT_TEST_WORKERS:-2}" --dist loadgroup "$@"

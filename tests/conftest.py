@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,3 +70,43 @@ def library(settings: Settings) -> Iterator[Library]:
     lib = Library(settings)
     yield lib
     lib.close()
+
+
+@dataclass(frozen=True)
+class IngestedDecks:
+    library: Library
+    ids: dict[str, str]  # deck file name -> deck id
+
+
+@pytest.fixture(scope="session")
+def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IngestedDecks]:
+    """Every real deck, ingested once for the whole session: the retrieval, eval and ingestion tests all
+    read it, and ingesting twelve decks is the suite's single biggest cost.
+
+    In process and one at a time: two worker processes were slower here (203 s against 145 s), since each
+    loads the OCR and embedding models afresh and they fight over two cores."""
+    from deckchat.ingest.validate import SourceFile
+    from deckchat.jobs.execute import run_job
+    from deckchat.store.jobs import owner_id
+
+    library = Library(Settings(home=tmp_path_factory.mktemp("ingested-home")))
+    owner = owner_id()
+    ids = {}
+    for path in sorted(decks_dir.glob("*.p*")):
+        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+        run_job(library, job_id, owner)
+        deck = library.get(deck_id)
+        assert deck.status == "ready", (path.name, deck.error)
+        ids[path.name] = deck_id
+    assert len(ids) == 12
+    yield IngestedDecks(library, ids)
+    library.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2 --dist loadgroup` every test that reads the ingested decks runs in one worker,
+    so the twelve decks are ingested once, not once per worker."""
+    for item in items:
+        if "ingested_decks" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("ingested_decks"))

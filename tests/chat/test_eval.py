@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +13,15 @@ import pytest
 
 from deckchat.services.chat import ChatService
 from deckchat.services.evaluate import evaluate, read_qa
-from deckchat.services.library import Library
-from deckchat.settings import Settings
+from tests.conftest import IngestedDecks
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatService]:
-    library = Library(Settings(home=tmp_path_factory.mktemp("home")))
-    yield ChatService(library)
-    library.close()
+def service(ingested_decks: IngestedDecks) -> ChatService:
+    # evaluate() finds the decks already ingested, by content hash, and asks its questions of them
+    return ChatService(ingested_decks.library)
 
 
 def _report(service: ChatService, decks_dir: Path, llm: str) -> dict[str, Any]:

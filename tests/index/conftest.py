@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
 from deckchat.index.deck_index import DeckIndex
 from deckchat.index.embed import default_embedders
 from deckchat.services.library import Library
-from deckchat.settings import Settings
+from tests.conftest import IngestedDecks
 
 
 @dataclass(frozen=True)
@@ -33,24 +32,13 @@ def questions(decks_dir: Path) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="session")
-def real_decks(
-    decks_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, tuple[list[Slide], list[NotesDocument]]]]:
+def real_decks(ingested_decks: IngestedDecks) -> dict[str, tuple[list[Slide], list[NotesDocument]]]:
     """Each real deck's slides and notes documents, as a full ingestion stores them."""
-    from deckchat.ingest.validate import SourceFile
-    from deckchat.jobs.execute import run_job
-    from deckchat.store.jobs import owner_id
-
-    library = Library(Settings(home=tmp_path_factory.mktemp("home")))
-    owner = owner_id()
-    decks: dict[str, tuple[list[Slide], list[NotesDocument]]] = {}
-    for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
-        run_job(library, job_id, owner)
-        assert library.get(deck_id).status == "ready", path.name
-        decks[path.name] = (_slides(library, deck_id), _notes(library, deck_id))
-    yield decks
-    library.close()
+    library = ingested_decks.library
+    return {
+        name: (_slides(library, deck_id), _notes(library, deck_id))
+        for name, deck_id in ingested_decks.ids.items()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,7 +18,6 @@ from deckchat.core.chunking import chunk_deck
 from deckchat.core.deck import Slide
 from deckchat.index import fusion
 from deckchat.index.deck_index import DeckIndex, IndexFormatError
-from deckchat.index.embed import query_cache
 from tests.index.conftest import IndexedDeck
 
 pytestmark = pytest.mark.slow
@@ -153,39 +151,37 @@ def test_hits_carry_the_raw_scores(indexed: Decks) -> None:
     assert 0 < hit.scores["coverage"] <= 1
 
 
-def test_search_is_fast_on_a_100_slide_deck(indexed: Decks, questions: list[Question]) -> None:
-    """The budget is p95 < 15 ms once the models are loaded; the assert leaves room for a busy machine."""
-    big = _concatenated(
-        indexed, "k8s-new-contributor-orientation-2025-04.pdf", "mipt-ml-lecture02-linear-models.pdf"
-    )
-    assert max(c.slide for c in big.chunks) >= 100
-    big.search("warm up")
-    query_cache.clear()
-    times = []
-    for q in questions:
-        start = time.perf_counter()
-        big.search(str(q["question"]))
-        times.append(time.perf_counter() - start)
-    p50, p95 = np.percentile(times, [50, 95]) * 1000
-    per_chunk = {
-        name: deck.build_seconds / len(deck.chunks) * 1000 for name, deck in indexed.items() if deck.chunks
-    }
-    print(f"\nsearch over {len(big.chunks)} chunks: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    print(f"index build: {np.median(list(per_chunk.values())):.1f} ms per chunk (median over decks)")
-    assert p95 < 40
+def test_a_100_slide_deck_still_finds_each_part_s_slides(indexed: Decks, questions: list[Question]) -> None:
+    """Two real decks joined into one long deck: questions about either still reach their own slides.
+    Search latency on a deck this size is measured by bench/chat.py, not asserted here."""
+    names = ("k8s-new-contributor-orientation-2025-04.pdf", "mipt-ml-lecture02-linear-models.pdf")
+    big, origin = _concatenated(indexed, *names)
+    assert len(origin) >= 100
+    asked = [q for q in answerable(questions) if q["deck"] in names]
+    assert len(asked) >= 6
+    found = 0
+    for q in asked:
+        top = [origin[s - 1] for s, _ in big.slide_hits(str(q["question"]), k=5)]
+        found += any(deck == q["deck"] and slide in q["slides"] for deck, slide in top)  # type: ignore[operator]
+    assert found >= len(asked) - 1, (found, len(asked))
 
 
-def _concatenated(indexed: Decks, *names: str) -> DeckIndex:
-    """One long deck made of several real decks' slides, reusing their embeddings."""
+def _concatenated(indexed: Decks, *names: str) -> tuple[DeckIndex, list[tuple[str, int]]]:
+    """One long deck made of several real decks' slide chunks, reusing their embeddings, and for each of
+    its slides the (deck, slide) it came from."""
     texts: list[str] = []
+    origin: list[tuple[str, int]] = []
     vectors: dict[str, list[np.ndarray]] = {}
     for name in names:
         keep = [c.id for c in indexed[name].chunks if c.kind is ChunkKind.SLIDE]
         texts.extend(indexed[name].chunks[i].text for i in keep)
+        origin.extend((name, indexed[name].chunks[i].slide) for i in keep)
         for embedder, matrix in indexed[name].index.vectors.items():
             vectors.setdefault(embedder, []).append(matrix[keep])
     slides = [Slide(i + 1, "", text, "", False, "", "", 0, 0) for i, text in enumerate(texts)]
-    return DeckIndex(chunk_deck(slides, []), {name: np.vstack(parts) for name, parts in vectors.items()})
+    index = DeckIndex(chunk_deck(slides, []), {name: np.vstack(parts) for name, parts in vectors.items()})
+    assert len(index.chunks) == len(texts)
+    return index, origin
 
 
 def test_an_empty_deck_searches_to_nothing() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,12 +13,10 @@ from defusedxml import ElementTree
 from PIL import Image
 from pptx import Presentation
 
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
 from deckchat.services.library import Library
 from deckchat.services.views import SlideView
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
+from tests.conftest import IngestedDecks
 
 pytestmark = pytest.mark.slow
 
@@ -28,25 +25,14 @@ MIN_CHARS = Settings().ocr_min_chars
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    lib = Library(Settings(home=tmp_path_factory.mktemp("home")))
-    yield lib
-    lib.close()
+def library(ingested_decks: IngestedDecks) -> Library:
+    return ingested_decks.library
 
 
 @pytest.fixture(scope="module")
-def ingested(decks_dir: Path, library: Library) -> dict[str, list[SlideView]]:
+def ingested(ingested_decks: IngestedDecks) -> dict[str, list[SlideView]]:
     """Each real deck's slides, as stored after a full ingestion."""
-    owner = owner_id()
-    result: dict[str, list[SlideView]] = {}
-    for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
-        run_job(library, job_id, owner)
-        deck = library.get(deck_id)
-        assert deck.status == "ready", (path.name, deck.error)
-        result[path.name] = library.slides(deck_id)
-    assert len(result) == 12
-    return result
+    return {name: ingested_decks.library.slides(deck_id) for name, deck_id in ingested_decks.ids.items()}
 
 
 def _pdf_page_texts(path: Path) -> list[str]:

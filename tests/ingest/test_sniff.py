@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -281,10 +280,9 @@ def test_encrypted_pdf_needs_its_password(tmp_path: Path) -> None:
 # --- the generators themselves --------------------------------------------------------------------
 
 
-def test_zip_bomb_is_quick_to_make_and_small_on_disk(tmp_path: Path) -> None:
-    started = time.perf_counter()
+@pytest.mark.timeout(60)  # the generator must not write the inflated bytes; a hang guard, not a target
+def test_zip_bomb_is_small_on_disk(tmp_path: Path) -> None:
     bomb = hostile.pptx_zip_bomb(tmp_path)
-    assert time.perf_counter() - started < 2
     assert bomb.stat().st_size < 4 << 20
     assert deck(bomb) is DeckFormat.PPTX
 

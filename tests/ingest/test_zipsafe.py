@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import struct
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -127,12 +126,11 @@ def test_entry_count_in_a_zip64_end_record(tmp_path: Path, monkeypatch: pytest.M
     refused(path, "zip_bomb", Limits(max_zip_entries=10))
 
 
+@pytest.mark.timeout(60)  # a guard against inflating the whole bomb, not a speed target
 def test_entry_that_inflates_past_its_declared_size(tmp_path: Path) -> None:
     path = hostile.pptx_lying_size(tmp_path)
-    started = time.perf_counter()
     error = refused(path, "zip_bomb")
     assert "more than it declares" in error.message
-    assert time.perf_counter() - started < 1
 
 
 def test_a_lying_entry_is_inflated_at_most_one_byte_past_its_declared_size(
@@ -297,10 +295,10 @@ def test_not_a_zip_is_corrupt(tmp_path: Path) -> None:
     refused(hostile.pages_pdf(tmp_path), "corrupt_file")
 
 
-# --- speed ----------------------------------------------------------------------------------------
+# --- big but honest -------------------------------------------------------------------------------
 
 
-def test_a_50_mb_deck_is_checked_in_well_under_two_seconds(tmp_path: Path) -> None:
+def test_a_50_mb_deck_of_big_media_and_long_slides_is_not_mistaken_for_a_bomb(tmp_path: Path) -> None:
     rng = random.Random(0)
     media = [stored(f"ppt/media/image{i}.png", rng.randbytes(3 << 20)) for i in range(10)]
     media += [deflated(f"ppt/media/photo{i}.jpg", rng.randbytes(2 << 20)) for i in range(5)]
@@ -313,9 +311,7 @@ def test_a_50_mb_deck_is_checked_in_well_under_two_seconds(tmp_path: Path) -> No
     ]
     path = hostile.pptx_with_entries(tmp_path, media + slides, "big.pptx")
     assert path.stat().st_size > 40 << 20
-    started = time.perf_counter()
-    check_zip(path, LIMITS)
-    assert time.perf_counter() - started < 2
+    check_zip(path, LIMITS)  # raises InvalidInput on any refusal
 
 
 def test_zeros_crc_is_what_the_bomb_declares(tmp_path: Path) -> None:
