@@ -65,7 +65,7 @@ def main() -> int:
         library = Library(settings)
         deck = _ingest_bench().make_pptx(Path(tmp), 100)
         owner = owner_id()
-        deck_id, job_id = library.add(SourceFile(deck, deck.name), owner=owner)
+        deck_id, job_id = library.add(SourceFile(deck, deck.name), worker=owner)
         run_job(library, job_id, owner)
         with library.db.session() as session:
             slides = deck_rows.load_slides(session, deck_id)

@@ -96,7 +96,7 @@ def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, flo
 
     start = time.perf_counter()
     owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
     run_job(library, job_id, owner, listener=listen)
     end = time.perf_counter()
     deck = library.get(deck_id)

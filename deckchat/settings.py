@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -69,6 +71,28 @@ class Settings(BaseSettings):
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
     )
 
+    secret_key: str = Field(
+        default="",
+        description="Signs viewers' cookies; empty means a random key kept in DECKCHAT_HOME/secret_key. "
+        "Servers behind one address must share it.",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark cookies Secure; default: when DECKCHAT_PUBLIC_URL or the request is https.",
+    )
+    max_decks_per_owner: int = Field(default=500, ge=1, description="Decks one presenter may have.")
+    max_bytes_per_owner: int = Field(
+        default=10 * 1024**3, ge=1, description="Bytes of uploaded files one presenter may keep."
+    )
+    max_json_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest request body outside file uploads."
+    )
+    sign_in_rate: str = Field(
+        default="10/minute", description="Sign-in and deck-password attempts per address."
+    )
+    chat_rate_per_session: str = Field(
+        default="20/minute", description="Chat questions one viewer's browser session may ask."
+    )
     chat_rate_per_ip: str = Field(default="30/minute", description="Chat questions one address may ask.")
     chat_rate_per_deck: str = Field(default="600/minute", description="Chat questions one deck may be asked.")
     rate_limit_storage: str = Field(
@@ -123,6 +147,22 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def signing_key(self) -> bytes:
+        """The key for signed cookies: the configured one, or one made once and kept in home."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.home / "secret_key"
+        if not path.exists():
+            self.ensure_dirs()
+            draft = path.with_name(f"secret_key.{os.getpid()}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):  # a link never replaces: racing servers share one
+                os.link(draft, path)
+            draft.unlink()
+        return path.read_text().strip().encode()
 
     @property
     def temp_dir(self) -> Path:

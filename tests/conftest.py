@@ -93,7 +93,7 @@ def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     owner = owner_id()
     ids = {}
     for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+        deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
         run_job(library, job_id, owner)
         deck = library.get(deck_id)
         assert deck.status == "ready", (path.name, deck.error)
@@ -106,7 +106,9 @@ def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under `pytest -n 2 --dist loadgroup` every test that reads the ingested decks runs in one worker,
-    so the twelve decks are ingested once, not once per worker."""
+    so the twelve decks are ingested once, not once per worker. The first of them pays for the
+    ingestion (about 150 s, far more on a busy machine), so they get a longer hang timeout."""
     for item in items:
         if "ingested_decks" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("ingested_decks"))
+            item.add_marker(pytest.mark.timeout(1800))

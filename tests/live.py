@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -44,7 +46,9 @@ class LiveServer:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"server exited: {self.log.read_text()[-2000:]}"
             try:
-                if httpx.get(f"{self.url}/api/decks", timeout=2).status_code == 200:
+                # uvicorn listens only once the app's startup has run, so any answer means ready;
+                # the deck list itself may want a signed-in user.
+                if httpx.get(f"{self.url}/api/decks", timeout=2).status_code < 500:
                     return self
             except httpx.TransportError:
                 pass
@@ -73,3 +77,30 @@ class LiveServer:
                 return deck
             time.sleep(0.3)
         raise TimeoutError(f"deck {deck_id} not ready in {timeout} s")
+
+
+def cli(
+    home: Path, *args: str | Path, stdin: str = "", timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """A `deckchat` command run into ``home`` in its own process, as a presenter runs it."""
+    env = {**os.environ, "DECKCHAT_HOME": str(home)}
+    command = [sys.executable, "-m", "deckchat.cli.main", *map(str, args)]
+    return subprocess.run(
+        command, env=env, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def cli_add(home: Path, *args: str | Path) -> dict[str, Any]:
+    """`deckchat add ARGS --json`: the deck is ready when it returns, and a server on ``home`` serves it."""
+    done = cli(home, "add", *args, "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, Any] = json.loads(done.stdout)
+    assert result["status"] == "ready", result
+    return result
+
+
+def presenter_token(home: Path) -> dict[str, str]:
+    """Headers with a new API token of the install's first presenter (`deckchat token create`)."""
+    done = cli(home, "token", "create", "--name", "tests", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {"Authorization": f"Bearer {json.loads(done.stdout)['token']}"}

@@ -9,9 +9,13 @@ from fastapi import FastAPI
 
 from deckchat import __version__
 from deckchat.api import errors
-from deckchat.api.limits import ChatLimits, GeneratorGate
-from deckchat.api.routes import analytics, chat, decks, media, site
+from deckchat.api.auth import route_rules
+from deckchat.api.body_limit import BodyLimit
+from deckchat.api.headers import ResponseHeaders
+from deckchat.api.limits import GeneratorGate, RateLimits
+from deckchat.api.routes import access, analytics, chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
+from deckchat.services.accounts import Accounts
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 from deckchat.settings import Settings
@@ -26,8 +30,10 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         library = Library(settings)
         supervisor = Supervisor(library) if run_jobs else None
         app.state.library, app.state.supervisor = library, supervisor
+        app.state.accounts = Accounts(library.db)
+        app.state.signing_key = settings.signing_key()
         app.state.chat = ChatService(library)
-        app.state.chat_limits = ChatLimits(settings)
+        app.state.rate_limits = RateLimits(settings)
         app.state.generator_gate = GeneratorGate(
             settings.generator_concurrency, settings.generator_queue, settings.generator_wait_s
         )
@@ -42,9 +48,20 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
 
     app = FastAPI(title="deckchat", version=__version__, lifespan=lifespan)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes)
+    app.add_middleware(ResponseHeaders)
+    app.include_router(access.router)
     app.include_router(decks.router)
     app.include_router(chat.router)
     app.include_router(analytics.router)
     app.include_router(media.router)
     site.mount(app)
+    _check_rules(app)
     return app
+
+
+def _check_rules(app: FastAPI) -> None:
+    """Refuse to build an app with a route that does not say who may call it."""
+    for method, path, rule in route_rules(app):
+        if rule is None:
+            raise RuntimeError(f"{method} {path} declares no access rule (see api/auth.py)")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from deckchat.api.limits import ChatLimits, GeneratorGate
+from deckchat.api.limits import GeneratorGate, RateLimits
 from deckchat.jobs.supervisor import Supervisor
+from deckchat.services.accounts import Accounts
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 
@@ -22,13 +23,18 @@ def _supervisor(request: Request) -> Supervisor | None:
     return supervisor
 
 
+def _accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
 def _chat(request: Request) -> ChatService:
     chat: ChatService = request.app.state.chat
     return chat
 
 
-def _chat_limits(request: Request) -> ChatLimits:
-    limits: ChatLimits = request.app.state.chat_limits
+def _rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
     return limits
 
 
@@ -37,8 +43,9 @@ def _generator_gate(request: Request) -> GeneratorGate:
     return gate
 
 
+AccountsDep = Annotated[Accounts, Depends(_accounts)]
 ChatDep = Annotated[ChatService, Depends(_chat)]
-ChatLimitsDep = Annotated[ChatLimits, Depends(_chat_limits)]
+RateLimitsDep = Annotated[RateLimits, Depends(_rate_limits)]
 GateDep = Annotated[GeneratorGate, Depends(_generator_gate)]
 LibraryDep = Annotated[Library, Depends(_library)]
 SupervisorDep = Annotated[Supervisor | None, Depends(_supervisor)]

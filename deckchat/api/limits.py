@@ -1,5 +1,6 @@
-"""Abuse limits for the chat: rate limits per address and per deck, and a bounded queue in front of
-the generator, so a flood of questions gets 429 or 503 with Retry-After instead of hanging.
+"""Abuse limits: chat rate limits per browser session, address and deck, password attempts per
+address, and a bounded queue in front of the generator, so a flood of questions gets 429 or 503
+with Retry-After instead of hanging.
 
 Counters use the ``limits`` library's moving window: in memory for one process, or in Redis
 (``DECKCHAT_RATE_LIMIT_STORAGE=redis://...``) when several servers must share them.
@@ -13,7 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -29,31 +30,42 @@ class Throttled(DeckchatError):
         self.retry_after = retry_after
 
 
-class ChatLimits:
+class RateLimits:
     def __init__(self, settings: Settings) -> None:
         try:
+            self._per_session = parse(settings.chat_rate_per_session)
             self._per_ip = parse(settings.chat_rate_per_ip)
             self._per_deck = parse(settings.chat_rate_per_deck)
+            self._attempts = parse(settings.sign_in_rate)
         except ValueError as error:
             raise InvalidInput(
-                f"A chat rate limit is not like '30/minute': {error}", code="bad_rate_limit"
+                f"A rate limit is not like '30/minute': {error}", code="bad_rate_limit"
             ) from None
         self._limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
 
-    def check(self, address: str, deck_id: str) -> None:
-        """Count one question; raise ``Throttled`` (429) when the address or the deck is over its limit."""
-        for item, key, who in (
+    def chat(self, address: str, deck_id: str, viewer: str | None = None) -> None:
+        """Count one question; raise ``Throttled`` (429) when the viewer's session, their address or
+        the deck is over its limit. The session limit is the tightest, the address one catches a
+        client that drops its cookie, and the deck one caps what a deck's audience can cost."""
+        checks = [
             (self._per_ip, ("ip", address), "from this address"),
             (self._per_deck, ("deck", deck_id), "of this deck"),
-        ):
-            if not self._limiter.hit(item, "chat", *key):
-                reset = self._limiter.get_window_stats(item, "chat", *key).reset_time
-                raise Throttled(
-                    f"Too many questions {who}; try again in a moment.",
-                    code="rate_limited",
-                    status=429,
-                    retry_after=max(1, math.ceil(reset - time.time())),
-                )
+        ]
+        if viewer:
+            checks.insert(0, (self._per_session, ("session", viewer), "from this browser"))
+        for item, key, who in checks:
+            self._hit(item, ("chat", *key), f"Too many questions {who}; try again in a moment.")
+
+    def attempt(self, address: str, what: str) -> None:
+        """Count one password attempt (sign-in or a deck's password) from an address."""
+        self._hit(self._attempts, ("attempt", what, address), "Too many attempts; try again in a minute.")
+
+    def _hit(self, item: RateLimitItem, key: tuple[str, ...], message: str) -> None:
+        if not self._limiter.hit(item, *key):
+            reset = self._limiter.get_window_stats(item, *key).reset_time
+            raise Throttled(
+                message, code="rate_limited", status=429, retry_after=max(1, math.ceil(reset - time.time()))
+            )
 
 
 class GeneratorGate:

@@ -33,7 +33,9 @@ class DeckOut(_Out):
     slug: str
     title: str
     description: str
-    visibility: Literal["public", "unlisted", "private"]
+    visibility: Literal["public", "unlisted", "private", "password"]
+    has_password: bool = Field(description="Whether a password is set (used by the password visibility).")
+    expires_at: datetime | None = Field(description="When the link stops working for viewers; null: never.")
     status: Literal["queued", "processing", "ready", "failed"]
     slide_count: int
     source_filename: str
@@ -68,7 +70,16 @@ class DeckChanges(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
-    visibility: Literal["public", "unlisted", "private"] | None = None
+    visibility: Literal["public", "unlisted", "private", "password"] | None = None
+    password: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=1000,
+        description="The password viewers enter (password visibility).",
+    )
+    expires_at: datetime | None = Field(
+        default=None, description="When the link stops working for viewers; send null to remove the expiry."
+    )
     notes_mode: Literal["hidden", "private", "public"] | None = None
     allow_download: bool | None = None
 
@@ -147,7 +158,7 @@ class NotesList(_Out):
 
 class ChatRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
-    conversation_id: str | None = None
+    conversation_id: str | None = Field(default=None, max_length=64)
     slide: int | None = Field(default=None, ge=1, description="The slide the viewer is on.")
 
 
@@ -163,3 +174,29 @@ class AnswerOut(_Out):
     llm: str
     grounding_replaced: bool
     conversation_id: str
+
+
+class UserOut(_Out):
+    id: str
+    email: str
+    handle: str
+
+
+class SessionOut(_Out):
+    user: UserOut | None = Field(description="The signed-in presenter; null for a viewer.")
+    csrf_token: str | None = Field(
+        description="Send it as X-CSRF-Token with every POST, PATCH and DELETE made with the session cookie."
+    )
+
+
+class SignIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class SignInLink(BaseModel):
+    token: str = Field(min_length=20, max_length=200, description="The secret after #link= in the link.")
+
+
+class DeckPassword(BaseModel):
+    password: str = Field(min_length=1, max_length=1000)

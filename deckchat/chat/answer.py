@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from deckchat.chat.evidence import Sentence, evidence_text, quotable, sentences
 from deckchat.chat.extractive import Extract, extract, extractive_answer
-from deckchat.chat.prompt import DECLINE, build_messages
+from deckchat.chat.prompt import DECLINE, build_messages, recites_rules
 from deckchat.core.chat import Answer, Citation, Hit, NotesMode
 from deckchat.core.citations import cited_slides, strip_markers
 from deckchat.core.grounding import check
@@ -79,6 +79,8 @@ def ground(
     if not text or _DECLINED.search(text):
         return refusal(hits, llm)
     found = found or extract(question, hits, mode)
+    if recites_rules(text):
+        return _replaced(found, llm)
     if not says_something(text, question, "\n".join(hit.chunk.text for hit in hits)):
         return _replaced(found, llm)
     retrieved = {hit.chunk.slide for hit in hits}
@@ -102,8 +104,8 @@ def _replaced(found: Extract, llm: str) -> Answer:
 
 
 def runaway(text: str) -> bool:
-    """Generated text that echoes the prompt's markup or repeats a whole line of itself."""
-    if _PROMPT_ECHO.search(text):
+    """Generated text that echoes the prompt's markup or rules, or repeats a whole line of itself."""
+    if _PROMPT_ECHO.search(text) or recites_rules(text):
         return True
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if len(line) >= _MIN_REPEATED_LINE]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from deckchat.cli.output import err, fail, print_json
-from deckchat.cli.state import library
+from deckchat.cli.state import accounts, library
 from deckchat.core.deck import Stage
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import release, run_job
@@ -38,6 +40,31 @@ class VisibilityChoice(StrEnum):
     public = "public"
     unlisted = "unlisted"
     private = "private"
+    password = "password"
+
+
+def parse_expiry(text: str | None) -> datetime | None:
+    """An ISO date (the end of that day, UTC) or date and time; None for no expiry."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"--expires {text!r}: give a date like 2027-01-31 or 2027-01-31T18:00+01:00.")
+    if len(text) == 10:  # a bare date means the whole of that day
+        when = when.replace(hour=23, minute=59, second=59)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def deck_password(visibility: VisibilityChoice, given: str | None) -> str | None:
+    """The password option, '-' for a line on stdin, or a prompt when the password visibility has none."""
+    if given == "-":
+        return sys.stdin.readline().rstrip("\n")
+    if given is None and visibility is VisibilityChoice.password:
+        if not sys.stdin.isatty():
+            fail("--visibility password needs --password TEXT (or --password - to read it from stdin).")
+        return str(typer.prompt("Deck password", hide_input=True, confirmation_prompt=True))
+    return given
 
 
 def add(
@@ -50,8 +77,22 @@ def add(
     ] = None,
     title: Annotated[str | None, typer.Option(help="Deck title; default: from the file.")] = None,
     visibility: Annotated[
-        VisibilityChoice, typer.Option(help="Who can open the deck.")
+        VisibilityChoice,
+        typer.Option(
+            help="Who can open the deck: public (listed on your page), unlisted (anyone with the link), "
+            "private (you alone) or password (the link and a password)."
+        ),
     ] = VisibilityChoice.unlisted,
+    password: Annotated[
+        str | None,
+        typer.Option(help="The password for --visibility password; '-' reads it from stdin; default: asked."),
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option(help="When the link stops working for viewers: 2027-01-31 or a time.")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="The presenter who owns it (e-mail); default: the first user.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest a deck and its notes, wait until it is ready, and print its URL."""
@@ -59,14 +100,20 @@ def add(
     for path in paths:
         if not path.is_file():
             fail(f"{path}: no such file.")
+    expires_at = parse_expiry(expires)
+    secret = deck_password(visibility, password)
     lib = library()
-    owner = owner_id()
+    presenter = accounts().user(owner) if owner else accounts().local_owner()
+    worker = owner_id()
     deck_id, job_id = lib.add(
         SourceFile(file, file.name),
         [SourceFile(path, path.name) for path in notes or []],
         title=title,
         visibility=visibility.value,
-        owner=owner,
+        owner_id=presenter.id,
+        password=secret,
+        expires_at=expires_at,
+        worker=worker,
     )
     try:
         with _progress_bar() as bar:
@@ -80,7 +127,7 @@ def add(
                     total=total or None,
                 )
 
-            run_job(lib, job_id, owner, listener=show)
+            run_job(lib, job_id, worker, listener=show)
     except KeyboardInterrupt:
         release(lib, job_id)
         fail("interrupted; the upload is kept and the job will be retried by `deckchat serve`.", 130)

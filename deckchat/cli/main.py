@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from deckchat.cli import chat, decks, evaluate, models, server
+from deckchat.cli import chat, decks, evaluate, models, server, users
 from deckchat.cli.output import fail
 from deckchat.core.errors import DeckchatError
 
@@ -27,6 +27,8 @@ app.command()(server.serve)
 app.command()(chat.ask)
 app.command("eval")(evaluate.evaluate_command)
 app.add_typer(models.model_app, name="model")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ import uvicorn
 
 from deckchat.api.app import create_app
 from deckchat.cli.output import err
-from deckchat.cli.state import settings
+from deckchat.cli.state import accounts, settings
+from deckchat.cli.users import sign_in_url
 
 
 def serve(
@@ -31,4 +32,20 @@ def serve(
         url = ensure_demo()
         err.print(f"Demo deck: {url}", highlight=False)
     err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
+    _offer_first_sign_in()
     uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning")
+
+
+def _offer_first_sign_in() -> None:
+    """Until somebody has signed in, each start prints a fresh one-time link for the first user (the
+    local owner, made now if there is nobody): there is no default password to change or leak."""
+    people = accounts()
+    if people.anyone_signed_in():
+        return
+    owner = people.local_owner()
+    link = sign_in_url(people.sign_in_link(owner.email))
+    err.print(
+        f"Sign in as {owner.email} with this one-time link (24 hours): {link}",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from deckchat.services.accounts import Accounts
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 
@@ -16,3 +17,8 @@ def settings() -> Settings:
 @cache
 def library() -> Library:
     return Library(settings())
+
+
+@cache
+def accounts() -> Accounts:
+    return Accounts(library().db)

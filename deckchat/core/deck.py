@@ -29,6 +29,7 @@ class Visibility(StrEnum):
     PUBLIC = "public"
     UNLISTED = "unlisted"
     PRIVATE = "private"
+    PASSWORD = "password"  # anyone with the link who enters the password, once per browser session
 
 
 class DeckStatus(StrEnum):

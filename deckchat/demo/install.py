@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deckchat.cli.state import library
+from deckchat.cli.state import accounts, library
 from deckchat.demo.build import DEMO_TITLE, build_demo
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
@@ -23,7 +23,8 @@ def ensure_demo() -> str:
             [SourceFile(notes, notes.name)],
             title=DEMO_TITLE,
             visibility="public",
-            owner=owner,
+            owner_id=accounts().local_owner().id,
+            worker=owner,
         )
         run_job(lib, job_id, owner)
     view = lib.get(deck_id)

@@ -51,7 +51,7 @@ def ensure_deck(library: Library, path: Path) -> str:
         if deck.status == "ready" and library.source_hash(deck.id) == digest:
             return deck.id
     owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), owner=owner)
+    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
     run_job(library, job_id, owner)
     view = library.get(deck_id)
     if view.error:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
+from deckchat.core.access import DeckFacts
+from deckchat.core.deck import Visibility
 from deckchat.core.errors import DeckchatError, InvalidInput, NotFound
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
+from deckchat.services.accounts import hash_password, password_matches
 from deckchat.services.views import (
     DeckView,
     ErrorView,
@@ -27,6 +32,7 @@ from deckchat.services.views import (
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows
 from deckchat.store import jobs
+from deckchat.store.accounts import owner_usage
 from deckchat.store.blobs import BlobStore
 from deckchat.store.db import Database, migrate
 from deckchat.store.tables import DeckRow, JobRow
@@ -40,6 +46,8 @@ class DeckChanges(TypedDict, total=False):
     visibility: str
     notes_mode: str
     allow_download: bool
+    password: str  # stored as an argon2 hash; the password visibility needs one
+    expires_at: datetime | None  # None removes the expiry
 
 
 class Library:
@@ -84,15 +92,22 @@ class Library:
         title: str | None = None,
         description: str = "",
         visibility: str = "unlisted",
-        owner: str | None = None,
+        owner_id: str | None = None,
+        password: str | None = None,
+        expires_at: datetime | None = None,
+        worker: str | None = None,
     ) -> tuple[str, str]:
         """Check the files, store them durably, and queue their ingestion; returns (deck id, job id).
 
-        With ``owner`` the job is claimed by that worker at once (the CLI runs it in-process).
+        ``owner_id`` is the presenter's user id. With ``worker`` the job is claimed by that worker at
+        once (the CLI runs it in-process).
         """
         limits = self.settings.limits
         fmt = validate_deck(deck, limits)
         notes_formats = [validate_notes(item, limits) for item in notes]
+        password_hash = _visibility_password(visibility, password, None)
+        if owner_id is not None:
+            self._check_quota(owner_id, deck.path.stat().st_size, new_deck=True)
         # Blobs first, rows second: a crash in between leaves an unreferenced file, never a row
         # pointing at nothing.
         source_hash = self.blobs.put_file(deck.path)
@@ -104,6 +119,9 @@ class Library:
             title=title or Path(deck.filename).stem,
             description=description,
             visibility=visibility,
+            owner_id=owner_id,
+            password_hash=password_hash,
+            expires_at=expires_at,
             source_hash=source_hash,
             source_filename=deck.filename,
             source_format=fmt.value,
@@ -112,21 +130,33 @@ class Library:
         )
         with self.db.session() as session:
             row = deck_rows.add_deck(session, new)
-            job = jobs.enqueue(session, row.id, owner=owner, lease_s=self.settings.job_lease_s)
-            if owner:
+            job = jobs.enqueue(session, row.id, owner=worker, lease_s=self.settings.job_lease_s)
+            if worker:
                 row.status = "processing"
             return row.id, job.id
 
     def get(self, ref: str) -> DeckView:
-        with self.db.session() as session:
+        with self.db.read() as session:
             return self._view(session, self.find(session, ref))
 
-    def decks(self) -> list[DeckView]:
-        with self.db.session() as session:
-            return [self._view(session, row) for row in deck_rows.list_decks(session)]
+    def decks(self, owner_id: str | None = None) -> list[DeckView]:
+        """Every deck, or one presenter's."""
+        with self.db.read() as session:
+            return [self._view(session, row) for row in deck_rows.list_decks(session, owner_id)]
+
+    def public_decks(self, handle: str) -> list[DeckView]:
+        """The decks a presenter lists on their page: public, ready and not expired."""
+        with self.db.read() as session:
+            rows = deck_rows.public_decks(session, handle, datetime.now(UTC))
+            return [self._view(session, row) for row in rows]
+
+    def image_decks(self, digest: str) -> list[DeckFacts]:
+        """Who may see an image: the access facts of every deck that shows it (none: no such image)."""
+        with self.db.read() as session:
+            return [facts_of(row) for row in deck_rows.decks_showing(session, digest)]
 
     def slides(self, ref: str) -> list[SlideView]:
-        with self.db.session() as session:
+        with self.db.read() as session:
             deck = self.find(session, ref)
             return [
                 SlideView(
@@ -144,7 +174,7 @@ class Library:
             ]
 
     def notes(self, ref: str) -> list[NotesDocView]:
-        with self.db.session() as session:
+        with self.db.read() as session:
             deck = self.find(session, ref)
             return [
                 NotesDocView(
@@ -166,6 +196,7 @@ class Library:
         notes_formats = [validate_notes(item, limits) for item in notes]
         with self.db.session() as session:
             row = self.find(session, ref)
+            owner_id = row.owner_id
             pending = jobs.latest_job(session, row.id, replacement=True)
             if row.status in ("queued", "processing") or (
                 pending and pending.status in ("queued", "running")
@@ -175,6 +206,8 @@ class Library:
                     code="deck_busy",
                     status=409,
                 )
+        if owner_id is not None:
+            self._check_quota(owner_id, deck.path.stat().st_size, new_deck=False)
         source_hash = self.blobs.put_file(deck.path)
         new_notes = tuple(
             deck_rows.NewNotes(item.filename, fmt_.value, self.blobs.put_file(item.path))
@@ -190,20 +223,31 @@ class Library:
 
     def update(self, ref: str, changes: DeckChanges) -> DeckView:
         """Change a deck's title, description, visibility, notes mode or download setting."""
+        changes = dict(changes)  # type: ignore[assignment]
+        password = changes.pop("password", None)
         with self.db.session() as session:
             deck = self.find(session, ref)
             for name, value in changes.items():
                 setattr(deck, name, value.strip() if isinstance(value, str) and name == "title" else value)
             if not deck.title:
                 raise InvalidInput("A deck's title cannot be empty.", code="empty_title")
+            deck.password_hash = _visibility_password(deck.visibility, password, deck.password_hash)
             session.flush()
             return self._view(session, deck)
 
-    def original(self, ref: str) -> tuple[Path, str]:
-        """The uploaded file and its name, when the presenter allows downloads."""
+    def check_password(self, ref: str, password: str) -> DeckView:
+        """The deck, if ``password`` is its password; 401 otherwise."""
         with self.db.session() as session:
             deck = self.find(session, ref)
-            if not deck.allow_download:
+            if deck.visibility != Visibility.PASSWORD or not password_matches(deck.password_hash, password):
+                raise DeckchatError("That is not the deck's password.", code="wrong_password", status=401)
+            return self._view(session, deck)
+
+    def original(self, ref: str, *, owner: bool = False) -> tuple[Path, str]:
+        """The uploaded file and its name, when the presenter allows downloads (or asks themselves)."""
+        with self.db.session() as session:
+            deck = self.find(session, ref)
+            if not deck.allow_download and not owner:
                 raise DeckchatError(
                     "The presenter has not allowed downloads of this deck.",
                     code="download_disabled",
@@ -228,16 +272,31 @@ class Library:
             self.blobs.delete(digest)
 
     def media_path(self, digest: str) -> Path:
-        """The file behind a /media URL, for hashes that belong to a slide image."""
+        """The file behind a /media URL; who may see it is the caller's to check (image_decks)."""
         if not self.blobs.exists(digest):
             raise NotFound("No such image.", code="image_not_found")
-        with self.db.session() as session:
-            if deck_rows.slide_by_image(session, digest) is None:
-                raise NotFound("No such image.", code="image_not_found")
         return self.blobs.path(digest)
 
-    def source_hash(self, ref: str) -> str:
+    def _check_quota(self, owner_id: str, size: int, *, new_deck: bool) -> None:
         with self.db.session() as session:
+            count, used = owner_usage(session, owner_id)
+        settings = self.settings
+        if new_deck and count >= settings.max_decks_per_owner:
+            raise DeckchatError(
+                f"You have {count} decks, the most this server allows; delete one to add another.",
+                code="quota_exceeded",
+                status=403,
+            )
+        if used + size > settings.max_bytes_per_owner:
+            raise DeckchatError(
+                f"This upload would bring your files to {(used + size) / 1e6:.0f} MB, over this server's "
+                f"{settings.max_bytes_per_owner / 1e6:.0f} MB a presenter; delete a deck first.",
+                code="quota_exceeded",
+                status=403,
+            )
+
+    def source_hash(self, ref: str) -> str:
+        with self.db.read() as session:
             return self.find(session, ref).source_hash
 
     def find_ready(self, session: Session, ref: str) -> DeckRow:
@@ -270,6 +329,10 @@ class Library:
             title=deck.title,
             description=deck.description,
             visibility=deck.visibility,
+            owner_id=deck.owner_id,
+            has_password=deck.password_hash is not None,
+            expires_at=as_utc(deck.expires_at),
+            password_stamp=password_stamp(deck.password_hash),
             status=deck.status,
             slide_count=deck.slide_count,
             source_filename=deck.source_filename,
@@ -294,6 +357,31 @@ class Library:
             ),
             updated_at=deck.updated_at,
         )
+
+
+def password_stamp(password_hash: str | None) -> str | None:
+    """Changes with the password: a viewer's unlock names it, so a new password locks them out again."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16] if password_hash else None
+
+
+def facts_of(deck: DeckRow | DeckView) -> DeckFacts:
+    stamp = password_stamp(deck.password_hash) if isinstance(deck, DeckRow) else deck.password_stamp
+    return DeckFacts(deck.id, deck.owner_id, Visibility(deck.visibility), as_utc(deck.expires_at), stamp)
+
+
+def as_utc(when: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for what was stored in UTC; PostgreSQL keeps the zone."""
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+def _visibility_password(visibility: str, password: str | None, current: str | None) -> str | None:
+    """The password hash a deck keeps: a new password's, else the current one; the password
+    visibility without any is refused."""
+    if password is not None:
+        return hash_password(password)
+    if visibility == Visibility.PASSWORD and current is None:
+        raise InvalidInput("A deck shown by password needs a password.", code="password_missing")
+    return current
 
 
 def _progress(job: JobRow) -> ProgressView:

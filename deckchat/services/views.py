@@ -27,6 +27,10 @@ class DeckView:
     title: str
     description: str
     visibility: str
+    owner_id: str | None
+    has_password: bool
+    expires_at: datetime | None
+    password_stamp: str | None  # see library.password_stamp; never sent to clients
     status: str
     slide_count: int
     source_filename: str

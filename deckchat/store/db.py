@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, reads_only: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take it over so writes lock up front.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # Reads take no lock at all: under WAL they see a snapshot and never wait for one another.
+        begin = "BEGIN" if reads_only else "BEGIN IMMEDIATE"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -50,6 +52,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite's write lock would make every page view and image wait its turn; PostgreSQL's MVCC
+        # needs no second engine.
+        self._reader = make_engine(url, reads_only=True) if url.startswith("sqlite") else self.engine
+        self._reads = sessionmaker(self._reader, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -57,5 +63,14 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: one consistent snapshot, holding no lock writers wait for."""
+        # Closing returns the connection to the pool, which rolls its transaction back; unlike an
+        # explicit rollback it leaves loaded objects readable.
+        with self._reads() as session:
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
+        self._reader.dispose()

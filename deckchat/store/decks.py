@@ -6,13 +6,14 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
-from deckchat.store.tables import DeckRow, JobRow, NotesDocRow, NotesSectionRow, SlideRow
+from deckchat.store.tables import DeckRow, JobRow, NotesDocRow, NotesSectionRow, SlideRow, UserRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class NewDeck:
     source_size: int
     notes: tuple[NewNotes, ...] = ()
     description: str = ""
+    owner_id: str | None = None
+    password_hash: str | None = None
+    expires_at: datetime | None = None
 
 
 def slugify(text: str) -> str:
@@ -43,11 +47,14 @@ def slugify(text: str) -> str:
 def add_deck(session: Session, new: NewDeck) -> DeckRow:
     deck = DeckRow(
         id=secrets.token_hex(8),
-        # A random tail keeps slugs unique and unguessable for unlisted decks.
-        slug=f"{slugify(new.title)}-{secrets.token_hex(3)}",
+        # A random tail keeps slugs unique, and unguessable (80 bits) for unlisted decks.
+        slug=f"{slugify(new.title)}-{secrets.token_hex(10)}",
         title=new.title,
         description=new.description,
         visibility=new.visibility,
+        owner_id=new.owner_id,
+        password_hash=new.password_hash,
+        expires_at=new.expires_at,
         status=DeckStatus.QUEUED,
         source_hash=new.source_hash,
         source_filename=new.source_filename,
@@ -68,8 +75,32 @@ def find_deck(session: Session, ref: str) -> DeckRow | None:
     return session.scalars(select(DeckRow).where(or_(DeckRow.id == ref, DeckRow.slug == ref))).first()
 
 
-def list_decks(session: Session) -> list[DeckRow]:
-    return list(session.scalars(select(DeckRow).order_by(DeckRow.created_at.desc(), DeckRow.id)))
+def list_decks(session: Session, owner_id: str | None = None) -> list[DeckRow]:
+    query = select(DeckRow).order_by(DeckRow.created_at.desc(), DeckRow.id)
+    if owner_id is not None:
+        query = query.where(DeckRow.owner_id == owner_id)
+    return list(session.scalars(query))
+
+
+def public_decks(session: Session, handle: str, now: datetime) -> list[DeckRow]:
+    query = (
+        select(DeckRow)
+        .join(UserRow, UserRow.id == DeckRow.owner_id)
+        .where(
+            UserRow.handle == handle,
+            DeckRow.visibility == "public",
+            DeckRow.status == DeckStatus.READY,
+            or_(DeckRow.expires_at.is_(None), DeckRow.expires_at > now),
+        )
+        .order_by(DeckRow.created_at.desc(), DeckRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def decks_showing(session: Session, digest: str) -> list[DeckRow]:
+    """The decks with a slide whose image or thumbnail is this blob."""
+    shown = select(SlideRow.deck_id).where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest))
+    return list(session.scalars(select(DeckRow).where(DeckRow.id.in_(shown))))
 
 
 def load_slides(session: Session, deck_id: str) -> list[SlideRow]:
@@ -238,8 +269,3 @@ def blob_in_use(session: Session, digest: str) -> bool:
         }:
             return True
     return False
-
-
-def slide_by_image(session: Session, digest: str) -> SlideRow | None:
-    query = select(SlideRow).where(or_(SlideRow.image_hash == digest, SlideRow.thumb_hash == digest))
-    return session.scalars(query.limit(1)).first()

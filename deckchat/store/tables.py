@@ -25,6 +25,10 @@ class DeckRow(Base):
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default="unlisted")
+    # None only for decks made before accounts existed, until the first user adopts them.
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id, for the password visibility
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     notes_mode: Mapped[str] = mapped_column(String(16), default="private")
     allow_download: Mapped[bool] = mapped_column(default=False)
     # 1 for the first upload; each replacement that becomes ready adds one, under the same slug.
@@ -56,7 +60,12 @@ class DeckRow(Base):
 
 class SlideRow(Base):
     __tablename__ = "slides"
-    __table_args__ = (UniqueConstraint("deck_id", "number"),)
+    # The image indexes serve /media: each image request checks which decks show it.
+    __table_args__ = (
+        UniqueConstraint("deck_id", "number"),
+        Index("ix_slides_image_hash", "image_hash"),
+        Index("ix_slides_thumb_hash", "thumb_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
@@ -182,3 +191,53 @@ class QuestionRow(Base):
     slide: Mapped[int | None]  # the slide the viewer was on
     refused: Mapped[bool] = mapped_column(default=False)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserRow(Base):
+    """A presenter. ``handle`` names their public page (/u/{handle})."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id; None until one is set
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A signed-in browser. The cookie holds a random secret; only its SHA-256 is stored."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's secret
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """A personal API token. The token is shown once; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # public, for listing and revoking
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInLinkRow(Base):
+    """A one-time sign-in link, as printed by the first `serve` or `deckchat user link`."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the link's secret
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

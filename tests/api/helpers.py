@@ -6,6 +6,16 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+PRESENTER = "presenter@example.com"
+
+
+def sign_in_presenter(client: TestClient) -> None:
+    """Make every request of a started app's test client a presenter's, by API token."""
+    accounts = client.app.state.accounts  # type: ignore[attr-defined]
+    accounts.add_user(PRESENTER, None)
+    _, token = accounts.create_token(PRESENTER, "tests")
+    client.headers["Authorization"] = f"Bearer {token}"
+
 
 def upload(client: TestClient, deck: Path, *notes: Path, **fields: str) -> Any:
     files = [("deck", (deck.name, deck.read_bytes()))]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from deckchat.api.limits import ChatLimits, GeneratorGate, Throttled
+from deckchat.api.limits import GeneratorGate, RateLimits, Throttled
 from deckchat.settings import Settings
 from tests.api.helpers import upload, wait_done
 
@@ -59,19 +59,45 @@ def test_the_gate_admits_its_concurrency_queues_the_next_and_refuses_the_rest() 
 
 
 def test_limits_count_per_address_and_per_deck(tmp_path: Path) -> None:
-    limits = ChatLimits(Settings(home=tmp_path, chat_rate_per_ip="2/minute", chat_rate_per_deck="3/minute"))
-    limits.check("10.0.0.1", "deck-a")
-    limits.check("10.0.0.1", "deck-b")
+    limits = RateLimits(Settings(home=tmp_path, chat_rate_per_ip="2/minute", chat_rate_per_deck="3/minute"))
+    limits.chat("10.0.0.1", "deck-a")
+    limits.chat("10.0.0.1", "deck-b")
     with pytest.raises(Throttled) as per_ip:
-        limits.check("10.0.0.1", "deck-c")
+        limits.chat("10.0.0.1", "deck-c")
     assert (per_ip.value.code, per_ip.value.status) == ("rate_limited", 429)
     assert 1 <= per_ip.value.retry_after <= 60
-    limits.check("10.0.0.2", "deck-a")
-    limits.check("10.0.0.3", "deck-a")  # deck-a's third question, from a third address
+    limits.chat("10.0.0.2", "deck-a")
+    limits.chat("10.0.0.3", "deck-a")  # deck-a's third question, from a third address
     with pytest.raises(Throttled, match="of this deck"):
-        limits.check("10.0.0.4", "deck-a")
+        limits.chat("10.0.0.4", "deck-a")
     with pytest.raises(Exception, match="not like '30/minute'"):
-        ChatLimits(Settings(home=tmp_path, chat_rate_per_ip="lots"))
+        RateLimits(Settings(home=tmp_path, chat_rate_per_ip="lots"))
+
+
+def test_a_browser_session_has_its_own_tighter_limit(tmp_path: Path) -> None:
+    limits = RateLimits(
+        Settings(home=tmp_path, chat_rate_per_session="2/minute", chat_rate_per_ip="5/minute")
+    )
+    limits.chat("10.0.0.1", "deck-a", viewer="v1")
+    limits.chat("10.0.0.1", "deck-a", viewer="v1")
+    with pytest.raises(Throttled, match="from this browser"):
+        limits.chat("10.0.0.1", "deck-a", viewer="v1")
+    limits.chat("10.0.0.1", "deck-a", viewer="v2")  # another browser behind the same address
+    limits.chat("10.0.0.1", "deck-a")  # no cookie at all: only the address counts
+    limits.chat("10.0.0.1", "deck-a", viewer="v3")  # the address's fifth
+    with pytest.raises(Throttled, match="from this address"):
+        limits.chat("10.0.0.1", "deck-a", viewer="v4")
+
+
+def test_password_attempts_are_limited_per_address(tmp_path: Path) -> None:
+    limits = RateLimits(Settings(home=tmp_path, sign_in_rate="3/minute"))
+    for _ in range(3):
+        limits.attempt("10.0.0.1", "sign-in")
+    with pytest.raises(Throttled) as caught:
+        limits.attempt("10.0.0.1", "sign-in")
+    assert caught.value.status == 429 and caught.value.retry_after >= 1
+    limits.attempt("10.0.0.1", "deck:abc")  # a deck's password counts apart from sign-in
+    limits.attempt("10.0.0.2", "sign-in")
 
 
 @pytest.fixture

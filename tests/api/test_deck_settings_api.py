@@ -67,12 +67,14 @@ def test_the_original_downloads_only_when_allowed(
     client: TestClient, deck: dict[str, Any], decks_dir: Path
 ) -> None:
     original = f"/api/decks/{deck['id']}/original"
-    refused = client.get(original)
+    viewer = {"Authorization": ""}  # the same client without its presenter's token
+    refused = client.get(original, headers=viewer)
     assert refused.status_code == 403 and error_code(refused) == "download_disabled"
+    assert client.get(original).status_code == 200  # its owner may always have their own file
 
     allowed = client.patch(f"/api/decks/{deck['id']}", json={"allow_download": True}).json()
     assert allowed["download_url"] == original
-    download = client.get(original)
+    download = client.get(original, headers=viewer)
     assert download.status_code == 200
     assert download.content == (decks_dir / PANDAS).read_bytes()
     assert download.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument")

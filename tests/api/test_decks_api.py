@@ -44,7 +44,10 @@ def test_upload_ingest_read_and_delete(
 
     # Notes are private by default: they inform answers but are not shown.
     assert deck["notes_mode"] == "private"
-    assert client.get(f"/api/decks/{created['id']}/notes").json()["documents"] == []
+    assert (
+        client.get(f"/api/decks/{created['id']}/notes", headers={"Authorization": ""}).json()["documents"]
+        == []
+    )
     assert client.patch(f"/api/decks/{created['id']}", json={"notes_mode": "public"}).status_code == 200
     notes = client.get(f"/api/decks/{created['id']}/notes").json()["documents"]
     assert [(s["heading_path"], s["text"]) for s in notes[0]["sections"]] == [

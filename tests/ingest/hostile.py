@@ -350,15 +350,21 @@ def _stream(data: bytes) -> bytes:
 
 
 def pages_pdf(
-    directory: Path, pages: int = 1, name: str = "deck.pdf", media_box: tuple[float, ...] = (0, 0, 720, 405)
+    directory: Path,
+    pages: int = 1,
+    name: str = "deck.pdf",
+    media_box: tuple[float, ...] = (0, 0, 720, 405),
+    text: str = "Deckchat test slide",
 ) -> Path:
-    """``pages`` pages sharing one font and one content stream: cheap however many there are."""
+    """``pages`` pages sharing one font and one content stream: cheap however many there are. Decks
+    made with different ``text`` have different slide images."""
     box = b"[%s]" % b" ".join(b"%g" % v for v in media_box)
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    shown = text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-        _stream(b"BT /F1 24 Tf 36 300 Td (Deckchat test slide) Tj ET"),
+        _stream(b"BT /F1 24 Tf 36 300 Td (%s) Tj ET" % shown),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     objects += [_PAGE % box] * pages

@@ -46,7 +46,7 @@ def saved_as(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 def _ingest(library: Library, deck: Path, *notes: Path) -> str:
     owner = owner_id()
     deck_id, job_id = library.add(
-        SourceFile(deck, deck.name), [SourceFile(n, n.name) for n in notes], owner=owner
+        SourceFile(deck, deck.name), [SourceFile(n, n.name) for n in notes], worker=owner
     )
     run_job(library, job_id, owner)
     view = library.get(deck_id)

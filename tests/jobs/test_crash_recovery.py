@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live import LiveServer
+from tests.live import LiveServer, presenter_token
 
 pytestmark = pytest.mark.slow
 
@@ -41,11 +41,12 @@ def _wait_for_stage(
 def test_a_killed_server_resumes_the_job_after_restart(tmp_path: Path, decks_dir: Path) -> None:
     home = tmp_path / "home"
     deck = decks_dir / "k8s-new-contributor-orientation-2025-04.pdf"
+    token = presenter_token(home)
     server = LiveServer(home).start()
     try:
         with deck.open("rb") as body:
             created = httpx.post(
-                f"{server.url}/api/decks", files={"deck": (deck.name, body)}, timeout=60
+                f"{server.url}/api/decks", files={"deck": (deck.name, body)}, headers=token, timeout=60
             ).json()
         in_flight = _wait_for_stage(server, created["id"], {"render"})
         assert in_flight["status"] == "processing"

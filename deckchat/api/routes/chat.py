@@ -12,13 +12,16 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette import EventSourceResponse
 from starlette.responses import Response
 
-from deckchat.api.deps import ChatDep, ChatLimitsDep, GateDep
+from deckchat.api.auth import CallerDep, ViewDeck, remember_viewer
+from deckchat.api.deps import ChatDep, GateDep, RateLimitsDep
 from deckchat.api.schemas import AnswerOut, ChatRequest, ErrorBody
 from deckchat.core.errors import DeckchatError
 from deckchat.services.chat import Reply
 
 router = APIRouter(prefix="/api/decks", tags=["chat"])
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (404, 409, 422, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 404, 409, 410, 413, 422, 429, 503)
+}
 
 
 def answer_out(reply: Reply) -> AnswerOut:
@@ -31,13 +34,21 @@ def answer_out(reply: Reply) -> AnswerOut:
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
 async def chat(
-    ref: str, body: ChatRequest, request: Request, service: ChatDep, limits: ChatLimitsDep, gate: GateDep
+    deck: ViewDeck,
+    body: ChatRequest,
+    request: Request,
+    caller: CallerDep,
+    service: ChatDep,
+    limits: RateLimitsDep,
+    gate: GateDep,
 ) -> Response | AnswerOut:
     """Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
     (the same object as the JSON reply). Otherwise the answer object alone. Too many questions get
     429, and a generator with a full queue 503, both with `Retry-After`."""
-    deck = await run_in_threadpool(service.library.get, ref)
-    limits.check(request.client.host if request.client else "unknown", deck.id)
+    if caller.viewer_id is None:  # the browser session that the per-session limit counts
+        remember_viewer(request, caller)
+    limits.chat(request.client.host if request.client else "unknown", deck.id, caller.viewer_id)
+    ref = deck.id
     generator = await run_in_threadpool(service.generator, None)
     async with AsyncExitStack() as held:
         if generator is not None:  # extractive answers take milliseconds and need no queue

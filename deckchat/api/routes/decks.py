@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
@@ -13,17 +14,21 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
+from deckchat.api.auth import Caller, CallerDep, OwnDeck, UserDep, ViewDeck
 from deckchat.api.deps import LibraryDep, SupervisorDep
 from deckchat.api.schemas import DeckChanges, DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
 from deckchat.api.uploads import receive_upload
+from deckchat.core.access import is_owner
 from deckchat.core.errors import InvalidInput
 from deckchat.services.library import DeckChanges as LibraryChanges
+from deckchat.services.library import facts_of
+from deckchat.services.views import DeckView
 
 router = APIRouter(prefix="/api/decks", tags=["decks"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 403, 404, 409, 413, 415, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 410, 413, 415, 422)
 }
-_VISIBILITIES = {"public", "unlisted", "private"}
+_VISIBILITIES = {"public", "unlisted", "private", "password"}
 _PROGRESS_POLL_S = 0.3
 # The route parses its multipart body as a stream (see uploads.py), so FastAPI cannot infer it.
 _properties: dict[str, Any] = {
@@ -32,6 +37,8 @@ _properties: dict[str, Any] = {
     "title": {"type": "string"},
     "description": {"type": "string"},
     "visibility": {"type": "string", "enum": sorted(_VISIBILITIES)},
+    "password": {"type": "string", "description": "For the password visibility."},
+    "expires_at": {"type": "string", "format": "date-time", "description": "When the link stops working."},
 }
 _UPLOAD_BODY = {
     "requestBody": {
@@ -70,14 +77,19 @@ _MEDIA_TYPES = {
 
 
 @router.post("", status_code=202, response_model=DeckCreated, responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
-async def upload_deck(request: Request, library: LibraryDep, supervisor: SupervisorDep) -> DeckCreated:
+async def upload_deck(
+    request: Request, user: UserDep, library: LibraryDep, supervisor: SupervisorDep
+) -> DeckCreated:
     """Upload a deck (`deck` file) with any number of `notes` files, plus optional `title`,
-    `description` and `visibility` fields. Ingestion runs in the background; watch `/progress`."""
+    `description`, `visibility`, `password` and `expires_at` fields. Ingestion runs in the
+    background; watch `/progress`."""
     with library.scratch() as folder:
         upload = await receive_upload(request, folder, library.settings.limits)
         visibility = upload.fields.get("visibility") or "unlisted"
         if visibility not in _VISIBILITIES:
-            raise InvalidInput("visibility must be public, unlisted or private.", code="invalid_visibility")
+            raise InvalidInput(
+                "visibility must be public, unlisted, private or password.", code="invalid_visibility"
+            )
         assert upload.deck is not None
         deck_id, job_id = await run_in_threadpool(
             library.add,
@@ -86,6 +98,9 @@ async def upload_deck(request: Request, library: LibraryDep, supervisor: Supervi
             title=(upload.fields.get("title") or "").strip() or None,
             description=upload.fields.get("description", ""),
             visibility=visibility,
+            owner_id=user.id,
+            password=upload.fields.get("password") or None,
+            expires_at=_expiry(upload.fields.get("expires_at")),
         )
     if supervisor is not None:
         supervisor.wake()
@@ -93,22 +108,37 @@ async def upload_deck(request: Request, library: LibraryDep, supervisor: Supervi
     return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
 
 
-@router.get("", response_model=DeckList)
-async def list_decks(library: LibraryDep) -> DeckList:
-    return DeckList.model_validate({"decks": await run_in_threadpool(library.decks)})
+def _expiry(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("expires_at must be an ISO 8601 date and time.", code="invalid_expiry") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@router.get("", response_model=DeckList, responses=_ERRORS)
+async def list_decks(user: UserDep, library: LibraryDep) -> DeckList:
+    """The signed-in presenter's decks, newest first."""
+    return DeckList.model_validate({"decks": await run_in_threadpool(library.decks, user.id)})
 
 
 @router.get("/{ref}", response_model=DeckOut, responses=_ERRORS)
-async def get_deck(ref: str, library: LibraryDep) -> DeckOut:
+async def get_deck(deck: ViewDeck) -> DeckOut:
     """A deck by id or slug, with its status, stage and progress."""
-    return DeckOut.model_validate(await run_in_threadpool(library.get, ref))
+    return DeckOut.model_validate(deck)
 
 
 @router.patch("/{ref}", response_model=DeckOut, responses=_ERRORS)
-async def change_deck(ref: str, changes: DeckChanges, library: LibraryDep) -> DeckOut:
-    """Change the title, description, visibility, notes mode or whether the original may be downloaded."""
-    fields = cast(LibraryChanges, changes.model_dump(exclude_none=True))
-    return DeckOut.model_validate(await run_in_threadpool(library.update, ref, fields))
+async def change_deck(deck: OwnDeck, changes: DeckChanges, library: LibraryDep) -> DeckOut:
+    """Change the title, description, visibility, password, expiry, notes mode or whether the original
+    may be downloaded. Fields left out stay; `expires_at: null` removes the expiry."""
+    sent = changes.model_dump(exclude_unset=True)
+    fields = cast(LibraryChanges, {k: v for k, v in sent.items() if v is not None or k == "expires_at"})
+    if isinstance(fields.get("expires_at"), datetime) and fields["expires_at"].tzinfo is None:  # type: ignore[union-attr]
+        fields["expires_at"] = fields["expires_at"].replace(tzinfo=UTC)  # type: ignore[union-attr]
+    return DeckOut.model_validate(await run_in_threadpool(library.update, deck.id, fields))
 
 
 @router.post(
@@ -119,15 +149,14 @@ async def change_deck(ref: str, changes: DeckChanges, library: LibraryDep) -> De
     openapi_extra=_VERSION_BODY,
 )
 async def replace_deck(
-    ref: str, request: Request, library: LibraryDep, supervisor: SupervisorDep
+    deck: OwnDeck, request: Request, library: LibraryDep, supervisor: SupervisorDep
 ) -> DeckCreated:
     """Upload a new version (`deck` file and any `notes` files) under the same link. The deck serves
     its current version until the new one is ready; follow it through the deck's `replacing`."""
-    await run_in_threadpool(library.get, ref)  # 404 before reading a large body
-    with library.scratch() as folder:
+    with library.scratch() as folder:  # the owner check has run: nobody else gets a large body read
         upload = await receive_upload(request, folder, library.settings.limits)
         assert upload.deck is not None
-        deck_id, job_id = await run_in_threadpool(library.replace, ref, upload.deck, upload.notes)
+        deck_id, job_id = await run_in_threadpool(library.replace, deck.id, upload.deck, upload.notes)
     if supervisor is not None:
         supervisor.wake()
     view = await run_in_threadpool(library.get, deck_id)
@@ -139,9 +168,10 @@ async def replace_deck(
     response_class=FileResponse,
     responses={200: {"content": {t: {} for t in sorted(set(_MEDIA_TYPES.values()))}}, **_ERRORS},
 )
-async def download_original(ref: str, library: LibraryDep) -> FileResponse:
+async def download_original(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> FileResponse:
     """The file the presenter uploaded, as an attachment; 403 unless they allow downloads."""
-    path, filename = await run_in_threadpool(library.original, ref)
+    owner = is_owner(caller.client, facts_of(deck))
+    path, filename = await run_in_threadpool(library.original, deck.id, owner=owner)
     media_type = _MEDIA_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     # The download setting can change at any time, so nothing may keep a copy past it.
     headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -149,27 +179,29 @@ async def download_original(ref: str, library: LibraryDep) -> FileResponse:
 
 
 @router.get("/{ref}/slides", response_model=SlideList, responses=_ERRORS)
-async def get_slides(ref: str, library: LibraryDep) -> SlideList:
-    """Every slide; speaker notes only when the deck's notes mode is `public`."""
-    deck = await run_in_threadpool(library.get, ref)
-    slides = await run_in_threadpool(library.slides, ref)
-    if deck.notes_mode != "public":
+async def get_slides(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> SlideList:
+    """Every slide; speaker notes only when the deck's notes mode is `public` (its owner sees them)."""
+    slides = await run_in_threadpool(library.slides, deck.id)
+    if not _notes_shown(deck, caller):
         slides = [replace(slide, notes="") for slide in slides]
     return SlideList.model_validate({"deck_id": deck.id, "slides": slides})
 
 
 @router.get("/{ref}/notes", response_model=NotesList, responses=_ERRORS)
-async def get_notes(ref: str, library: LibraryDep) -> NotesList:
+async def get_notes(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> NotesList:
     """The notes documents by section, when the deck's notes mode is `public`; otherwise none:
-    `private` notes inform the chat's answers without being shown."""
-    deck = await run_in_threadpool(library.get, ref)
-    documents = await run_in_threadpool(library.notes, ref) if deck.notes_mode == "public" else []
+    `private` notes inform the chat's answers without being shown. Its owner sees them always."""
+    documents = await run_in_threadpool(library.notes, deck.id) if _notes_shown(deck, caller) else []
     return NotesList.model_validate({"deck_id": deck.id, "documents": documents})
 
 
+def _notes_shown(deck: DeckView, caller: Caller) -> bool:
+    return bool(deck.notes_mode == "public" or is_owner(caller.client, facts_of(deck)))
+
+
 @router.delete("/{ref}", status_code=204, responses=_ERRORS)
-async def delete_deck(ref: str, library: LibraryDep) -> Response:
-    await run_in_threadpool(library.remove, ref)
+async def delete_deck(deck: OwnDeck, library: LibraryDep) -> Response:
+    await run_in_threadpool(library.remove, deck.id)
     return Response(status_code=204)
 
 
@@ -177,9 +209,9 @@ async def delete_deck(ref: str, library: LibraryDep) -> Response:
     "/{ref}/progress",
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
-async def deck_progress(ref: str, library: LibraryDep) -> EventSourceResponse:
+async def deck_progress(deck: ViewDeck, library: LibraryDep) -> EventSourceResponse:
     """Server-sent events: `progress` whenever the stage or count changes, then one `ready` or `failed`."""
-    await run_in_threadpool(library.get, ref)  # 404 before the stream starts
+    ref = deck.id
 
     async def events() -> AsyncIterator[dict[str, str]]:
         last = None

@@ -1,0 +1,318 @@
+"""The authorization matrix: every route of the app, for every kind of caller and every visibility,
+answers an exact expected status.
+
+The routes come from the app's own route table, and ROUTES below must name each of them with the rule
+it is meant to follow, so a new route without a rule here fails the test. The expected statuses are
+written out per rule in EXPECTED, not derived from the code under test.
+
+"anonymous" and "link viewer" send the same requests: a server cannot tell how a URL was learned. What
+keeps an unlisted deck from strangers is its 80-bit slug, which test_slugs_are_unguessable checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from deckchat.api.app import create_app
+from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_rules
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.execute import run_job
+from deckchat.services.accounts import Accounts
+from deckchat.services.library import Library
+from deckchat.settings import Settings
+from deckchat.store import tables
+from deckchat.store.jobs import owner_id
+from tests.ingest import hostile
+
+pytestmark = pytest.mark.slow
+
+OWNER, OTHER = "ada@example.com", "bob@example.com"
+PASSWORD = "correct horse"
+DECK_PASSWORD = "open sesame"
+CLIENTS = ("anonymous", "link_viewer", "password_viewer", "other_owner", "owner", "token")
+VISIBILITIES = ("public", "unlisted", "private", "password", "expired")
+
+# Every route, by method and path, with the rule it must follow.
+ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/api/session"): "anyone",
+    ("POST", "/api/session"): "anyone",
+    ("POST", "/api/session/link"): "anyone",
+    ("DELETE", "/api/session"): "anyone",
+    ("GET", "/api/users/{handle}/decks"): "anyone",
+    ("POST", "/api/decks"): "signed_in",
+    ("GET", "/api/decks"): "signed_in",
+    ("POST", "/api/decks/{ref}/unlock"): "unlock",
+    ("GET", "/api/decks/{ref}"): "view",
+    ("GET", "/api/decks/{ref}/slides"): "view",
+    ("GET", "/api/decks/{ref}/notes"): "view",
+    ("GET", "/api/decks/{ref}/original"): "view",
+    ("GET", "/api/decks/{ref}/progress"): "view",
+    ("POST", "/api/decks/{ref}/chat"): "view",
+    ("POST", "/api/decks/{ref}/views"): "view",
+    ("GET", "/media/{name}"): "image",
+    ("HEAD", "/media/{name}"): "image",
+    ("PATCH", "/api/decks/{ref}"): "manage",
+    ("POST", "/api/decks/{ref}/versions"): "manage",
+    ("GET", "/api/decks/{ref}/analytics"): "manage",
+    ("GET", "/"): "anyone",
+    ("GET", "/signin"): "anyone",
+    ("GET", "/u/{handle}"): "anyone",
+    ("GET", "/d/{slug}"): "anyone",
+    ("GET", "/d/{slug}/{number}"): "anyone",
+    ("DELETE", "/api/decks/{ref}"): "manage",  # last: each success is undone by ingesting the deck anew
+}
+# What success looks like, where it is not 200.
+SUCCESS = {
+    ("POST", "/api/decks"): 202,
+    ("POST", "/api/decks/{ref}/versions"): 202,
+    ("POST", "/api/decks/{ref}/views"): 204,
+    ("POST", "/api/decks/{ref}/unlock"): 204,
+    ("DELETE", "/api/decks/{ref}"): 204,
+    ("DELETE", "/api/session"): 204,
+    ("POST", "/api/session/link"): 400,  # the matrix sends a used link: refused alike for everyone
+}
+NOT_VIEWABLE = {"private": 404, "password": 401, "expired": 410}
+
+
+def _viewer(visibility: str, client: str) -> bool:
+    if client in ("owner", "token") or visibility in ("public", "unlisted"):
+        return True
+    return visibility == "password" and client == "password_viewer"
+
+
+# The expected status of a rule, for a (visibility, client) cell and the route's success status.
+EXPECTED: dict[str, Callable[[str, str, int], int]] = {
+    "anyone": lambda visibility, client, ok: ok,
+    "signed_in": lambda visibility, client, ok: ok if client in ("other_owner", "owner", "token") else 401,
+    "view": lambda visibility, client, ok: ok if _viewer(visibility, client) else NOT_VIEWABLE[visibility],
+    # An image URL says nothing about its deck: whatever the reason, a refusal is a plain 404.
+    "image": lambda visibility, client, ok: ok if _viewer(visibility, client) else 404,
+    # Those who can view the deck learn they may not change it (401 signed out, 403 signed in as
+    # someone else); those who cannot view it learn no more than a viewer would.
+    "manage": lambda visibility, client, ok: (
+        ok
+        if client in ("owner", "token")
+        else NOT_VIEWABLE[visibility]
+        if not _viewer(visibility, client)
+        else 403
+        if client == "other_owner"
+        else 401
+    ),
+    # Anyone who can see the deck exists may try its password; a private deck stays missing.
+    "unlock": lambda visibility, client, ok: (
+        ok
+        if visibility in ("public", "unlisted", "password") or client in ("owner", "token")
+        else NOT_VIEWABLE[visibility]
+    ),
+}
+
+
+@dataclass
+class World:
+    app: FastAPI
+    client: TestClient
+    library: Library
+    accounts: Accounts
+    decks: dict[str, dict[str, str]]  # visibility -> {"id", "slug", "image"}
+    credentials: dict[str, Callable[[], dict[str, Any]]]
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    home = tmp_path_factory.mktemp("access-home")
+    settings = Settings(
+        home=home,
+        llm="extractive",
+        chat_rate_per_ip="10000/minute",
+        chat_rate_per_session="10000/minute",
+        sign_in_rate="10000/minute",
+    )
+    app = create_app(settings, run_jobs=False)
+    with TestClient(app) as client:
+        library: Library = client.app.state.library  # type: ignore[attr-defined]
+        accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]
+        accounts.add_user(OWNER, PASSWORD)
+        accounts.add_user(OTHER, PASSWORD)
+        _, token = accounts.create_token(OWNER, "matrix")
+        folder = tmp_path_factory.mktemp("access-files")
+        decks = {visibility: _ingest(library, accounts, folder, visibility) for visibility in VISIBILITIES}
+
+        def session_of(email: str) -> Callable[[], dict[str, Any]]:
+            def make() -> dict[str, Any]:
+                # A fresh session per request: the matrix signs sessions out, too.
+                signed = accounts.redeem_link(accounts.sign_in_link(email))
+                cookie = f"{SESSION_COOKIE}={signed.secret}"
+                return {"headers": {"Cookie": cookie, CSRF_HEADER: signed.csrf_token}}
+
+            return make
+
+        unlocked = client.post(
+            f"/api/decks/{decks['password']['slug']}/unlock", json={"password": DECK_PASSWORD}
+        )
+        assert unlocked.status_code == 204, unlocked.text
+        viewer_cookie = unlocked.cookies[VIEWER_COOKIE]
+        client.cookies.clear()
+        credentials: dict[str, Callable[[], dict[str, Any]]] = {
+            "anonymous": lambda: {},
+            "link_viewer": lambda: {},
+            "password_viewer": lambda: {"headers": {"Cookie": f"{VIEWER_COOKIE}={viewer_cookie}"}},
+            "other_owner": session_of(OTHER),
+            "owner": session_of(OWNER),
+            "token": lambda: {"headers": {"Authorization": f"Bearer {token}"}},
+        }
+        yield World(app, client, library, accounts, decks, credentials, folder)
+
+
+def _ingest(
+    library: Library, accounts: Accounts, folder: Path, visibility: str, tag: str = ""
+) -> dict[str, str]:
+    path = hostile.pages_pdf(
+        folder, 1, f"{visibility}{tag}.pdf", text=f"The {visibility}{tag} deck says hello"
+    )
+    worker = owner_id()
+    deck_id, job_id = library.add(
+        SourceFile(path, path.name),
+        title=f"{visibility}{tag}",
+        visibility="public" if visibility == "expired" else visibility,
+        owner_id=accounts.user(OWNER).id,
+        password=DECK_PASSWORD if visibility == "password" else None,
+        expires_at=datetime.now(UTC) - timedelta(days=1) if visibility == "expired" else None,
+        worker=worker,
+    )
+    run_job(library, job_id, worker)
+    library.update(deck_id, {"allow_download": True})
+    view = library.get(deck_id)
+    assert view.status == "ready", view.error
+    image = library.slides(deck_id)[0].image.removeprefix("/media/")
+    return {"id": deck_id, "slug": view.slug, "image": image}
+
+
+def test_every_route_has_a_rule_and_declares_the_same(world: World) -> None:
+    routes = list(route_rules(world.app))
+    assert {(m, p) for m, p, _ in routes} == set(ROUTES), "a route was added or removed: give it a rule"
+    for method, path, declared in routes:
+        assert declared is not None, path
+        expected = ROUTES[(method, path)]
+        assert declared.value == {"unlock": "anyone", "image": "view"}.get(expected, expected), (method, path)
+
+
+def test_the_app_refuses_a_route_without_a_rule(tmp_path: Path) -> None:
+    from fastapi import APIRouter
+
+    from deckchat.api import app as app_module
+
+    app = FastAPI()
+    bare = APIRouter()
+    bare.add_api_route("/api/forgotten", lambda: {}, methods=["GET"])
+    app.include_router(bare)
+    with pytest.raises(RuntimeError, match="GET /api/forgotten declares no access rule"):
+        app_module._check_rules(app)
+
+
+def _request(world: World, method: str, path: str, visibility: str | None, client: str) -> int:
+    deck = world.decks[visibility] if visibility else world.decks["public"]
+    handle = world.accounts.user(OWNER).handle
+    url = (
+        path.replace("{ref}", deck["slug"])
+        .replace("{slug}", deck["slug"])
+        .replace("{number}", "1")
+        .replace("{name}", deck["image"])
+        .replace("{handle}", handle)
+    )
+    kwargs: dict[str, Any] = world.credentials[client]()
+    body = _body(world, method, path)
+    world.client.cookies.clear()
+    response = world.client.request(method, url, **kwargs, **body)
+    world.client.cookies.clear()
+    if response.status_code in (200, 202, 204):
+        _restore(world, method, path, visibility)
+    return response.status_code
+
+
+def _body(world: World, method: str, path: str) -> dict[str, Any]:
+    if path.endswith("/chat"):
+        return {"json": {"question": "What does the deck say?"}}
+    if path.endswith("/views"):
+        return {"json": {"slide": 1}}
+    if path.endswith("/unlock"):
+        return {"json": {"password": DECK_PASSWORD}}
+    if method == "PATCH":
+        return {"json": {"description": "changed by the matrix"}}
+    if path == "/api/session" and method == "POST":
+        return {"json": {"email": OWNER, "password": PASSWORD}}
+    if path == "/api/session/link":
+        used = world.accounts.sign_in_link(OTHER)
+        world.accounts.redeem_link(used)
+        return {"json": {"token": used}}
+    if path in ("/api/decks", "/api/decks/{ref}/versions"):
+        pdf = hostile.pages_pdf(world.folder, 1, "upload.pdf", text="An uploaded deck")
+        return {"files": [("deck", (pdf.name, pdf.read_bytes(), "application/pdf"))]}
+    return {}
+
+
+def _restore(world: World, method: str, path: str, visibility: str | None) -> None:
+    """Undo what a successful request changed, so the next cell starts from the same world."""
+    if not visibility:
+        return
+    if method == "DELETE":
+        world.decks[visibility] = _ingest(world.library, world.accounts, world.folder, visibility, "-again")
+    elif path.endswith("/versions"):
+        with world.library.db.session() as session:  # the replacement job would make the next one 409
+            session.query(tables.JobRow).filter(tables.JobRow.replacement.is_not(None)).delete()
+
+
+def _cells() -> Iterator[tuple[str, str, str | None, str]]:
+    for (method, path), _rule in ROUTES.items():
+        per_deck = "{ref}" in path or "{name}" in path
+        for visibility in VISIBILITIES if per_deck else (None,):
+            for client in CLIENTS:
+                yield method, path, visibility, client
+
+
+def test_the_authorization_matrix(world: World) -> None:
+    wrong = []
+    cells = 0
+    for method, path, visibility, client in _cells():
+        rule = ROUTES[(method, path)]
+        expected = EXPECTED[rule](visibility or "public", client, SUCCESS.get((method, path), 200))
+        got = _request(world, method, path, visibility, client)
+        cells += 1
+        if got != expected:
+            wrong.append(f"{method} {path} [{visibility or '-'}] as {client}: {got}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+    per_deck = sum("{ref}" in path or "{name}" in path for _, path in ROUTES)
+    assert cells == len(CLIENTS) * (len(VISIBILITIES) * per_deck + len(ROUTES) - per_deck) == 492
+
+
+def test_a_private_deck_s_image_is_its_owner_s_alone(world: World) -> None:
+    image = f"/media/{world.decks['private']['image']}"
+    world.client.cookies.clear()
+    assert world.client.get(image).status_code == 404
+    owner = world.client.get(image, **world.credentials["owner"]())
+    assert owner.status_code == 200 and owner.headers["cache-control"] == "private, no-cache"
+    public = world.client.get(f"/media/{world.decks['public']['image']}")
+    assert public.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_api_answers_are_never_shared_by_caches(world: World) -> None:
+    response = world.client.get(f"/api/decks/{world.decks['public']['slug']}")
+    assert response.headers["cache-control"] == "private, no-store"
+    assert "Cookie" in response.headers["vary"] and "Authorization" in response.headers["vary"]
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_slugs_are_unguessable(world: World) -> None:
+    slug = world.decks["unlisted"]["slug"]
+    tail = slug.rsplit("-", 1)[1]
+    assert re.fullmatch(r"[0-9a-f]{20}", tail), slug  # 80 random bits
