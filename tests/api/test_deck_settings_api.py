@@ -82,7 +82,7 @@ def test_the_original_downloads_only_when_allowed(
     assert download.headers["cache-control"] == "private, no-store"
 
     client.patch(f"/api/decks/{deck['id']}", json={"allow_download": False})
-    assert client.get(original).status_code == 403
+    assert client.get(original, headers=viewer).status_code == 403
 
 
 @SQLITE_ONLY
