@@ -16,5 +16,6 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     // Pure modules run in Node; component tests ask for jsdom with a `@vitest-environment` comment.
     environment: "node",
+    setupFiles: ["src/test-setup.ts"],
   },
 });

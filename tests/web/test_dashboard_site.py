@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.live import LiveServer
-from tests.web.browser import expect_image_loaded
+from tests.web.browser import Presenter, expect_image_loaded, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,33 +50,26 @@ def deck_card(page: Page, title: str) -> Locator:
     return page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=title, exact=True))
 
 
-def upload_by_api(server: LiveServer, path: Path, title: str) -> dict[str, Any]:
-    with path.open("rb") as file:
-        response = httpx.post(
-            f"{server.url}/api/decks",
-            files={"deck": (path.name, file, "application/pdf")},
-            data={"title": title},
-            timeout=60,
-        )
-    assert response.status_code == 202, response.text
-    ready = server.wait_ready(response.json()["id"])
-    assert ready["status"] == "ready", ready
-    return ready
-
-
 @pytest.fixture
-def own_deck(server: LiveServer, decks_dir: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+def own_deck(api: httpx.Client, decks_dir: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """A deck of the test's own, so changing it touches no other test; deleted afterwards."""
-    deck = upload_by_api(server, decks_dir / UPLOAD, f"Linear models ({request.node.name})")
+    deck = upload(api, decks_dir / UPLOAD, "application/pdf", title=f"Linear models ({request.node.name})")
     yield deck
-    httpx.delete(f"{server.url}/api/decks/{deck['id']}", timeout=30)
+    api.delete(f"/api/decks/{deck['id']}")
 
 
 def test_drop_a_deck_and_notes_and_watch_the_stages_reach_ready(
-    server: LiveServer, decks_dir: Path, page: Page, artifacts: Path
+    server: LiveServer,
+    api: httpx.Client,
+    presenter: Presenter,
+    decks_dir: Path,
+    owner: Page,
+    artifacts: Path,
 ) -> None:
+    page = owner
     page.goto(f"{server.url}/")
-    expect(page.get_by_role("banner")).to_contain_text("Local owner")
+    expect(page.get_by_role("banner")).to_contain_text(presenter.email)
+    expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
     files = [
         {
             "name": UPLOAD,
@@ -116,11 +109,11 @@ def test_drop_a_deck_and_notes_and_watch_the_stages_reach_ready(
     expect(card).to_contain_text("43 slides")
     seen = page.evaluate("window.seenStages")
     assert "render" in seen, seen  # the bars followed the server's progress events
-    listed = httpx.get(f"{server.url}/api/decks", timeout=10).json()["decks"]
+    listed = api.get("/api/decks").json()["decks"]
     deck_id = next(d["id"] for d in listed if d["title"] == "Dropped linear models")
     assert len(uploads) == 1 and uploads[0].startswith("multipart/form-data"), uploads
     # The notes came in the same request: make them public to read them back.
-    httpx.patch(f"{server.url}/api/decks/{deck_id}", json={"notes_mode": "public"}, timeout=10)
+    api.patch(f"/api/decks/{deck_id}", json={"notes_mode": "public"})
     documents = httpx.get(f"{server.url}/api/decks/{deck_id}/notes", timeout=10).json()["documents"]
     assert [d["filename"] for d in documents] == ["speaker-notes.md"]
     page.screenshot(path=artifacts / "dashboard-ready.png")
@@ -138,8 +131,9 @@ def test_drop_a_deck_and_notes_and_watch_the_stages_reach_ready(
 
 
 def test_edit_the_title_and_allow_downloads(
-    server: LiveServer, own_deck: dict[str, Any], decks_dir: Path, page: Page
+    server: LiveServer, own_deck: dict[str, Any], decks_dir: Path, owner: Page
 ) -> None:
+    page = owner
     page.goto(f"{server.url}/")
     card = deck_card(page, own_deck["title"])
     card.get_by_text("Edit details and sharing").click()
@@ -172,8 +166,9 @@ def test_edit_the_title_and_allow_downloads(
 
 
 def test_a_new_version_keeps_the_link(
-    server: LiveServer, own_deck: dict[str, Any], decks_dir: Path, page: Page
+    server: LiveServer, own_deck: dict[str, Any], decks_dir: Path, owner: Page
 ) -> None:
+    page = owner
     page.goto(f"{server.url}/")
     card = deck_card(page, own_deck["title"])
     expect(card).to_contain_text("version 1")
@@ -189,8 +184,9 @@ def test_a_new_version_keeps_the_link(
 
 
 def test_analytics_count_a_view_and_a_question(
-    server: LiveServer, own_deck: dict[str, Any], page: Page, artifacts: Path
+    server: LiveServer, own_deck: dict[str, Any], page: Page, owner: Page, artifacts: Path
 ) -> None:
+    """A viewer (signed out) looks and asks; the presenter's dashboard counts it."""
     viewer = f"{server.url}/d/{own_deck['slug']}"
     with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/views")) as ping:
         page.goto(f"{viewer}/2")
@@ -206,6 +202,7 @@ def test_analytics_count_a_view_and_a_question(
     chat.get_by_role("button", name="Ask", exact=True).click()
     expect(chat.locator(".turn-assistant.refused")).to_have_count(1, timeout=ANSWER_MS)
 
+    page = owner
     page.goto(f"{server.url}/")
     card = deck_card(page, own_deck["title"])
     card.get_by_text("Analytics", exact=True).click()
@@ -239,8 +236,9 @@ def test_the_embedded_viewer_has_no_header_and_keeps_the_chat(
 
 
 def test_the_dashboard_fits_a_phone(
-    server: LiveServer, deck: dict[str, Any], phone: Page, artifacts: Path
+    server: LiveServer, deck: dict[str, Any], owner_phone: Page, artifacts: Path
 ) -> None:
+    phone = owner_phone
     phone.goto(f"{server.url}/")
     card = deck_card(phone, str(deck["title"]))
     card.get_by_text("Edit details and sharing").click()

@@ -16,15 +16,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_list_then_viewer_with_keys_and_reload(
-    server: LiveServer, deck: dict[str, Any], page: Page, artifacts: Path
+    server: LiveServer, deck: dict[str, Any], owner: Page, page: Page, artifacts: Path
 ) -> None:
-    page.goto(f"{server.url}/")
-    link = page.get_by_role("link", name=str(deck["title"]), exact=True)
+    owner.goto(f"{server.url}/")
+    link = owner.get_by_role("link", name=str(deck["title"]), exact=True)
     expect(link).to_be_visible()
     link.click()
+    expect(owner).to_have_url(f"{server.url}/d/{deck['slug']}")
+    expect(owner.locator(".counter")).to_have_text("1 / 10")
 
+    # A viewer with the (unlisted) link, signed out.
     viewer = f"{server.url}/d/{deck['slug']}"
-    expect(page).to_have_url(viewer)
+    page.goto(viewer)
     counter = page.locator(".counter")
     expect(counter).to_have_text("1 / 10")
     expect_image_loaded(page)
@@ -63,8 +66,9 @@ def test_buttons_thumbnails_and_out_of_range_links(
 
 
 def test_upload_form_shows_errors_and_progress(
-    server: LiveServer, decks_dir: Path, page: Page, tmp_path: Path
+    server: LiveServer, decks_dir: Path, owner: Page, tmp_path: Path
 ) -> None:
+    page = owner
     page.goto(f"{server.url}/")
     fake = tmp_path / "slides.pdf"
     fake.write_text("these are not slides")

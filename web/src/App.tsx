@@ -1,10 +1,16 @@
+import { useSession } from "./api/session";
+import { SessionMenu } from "./components/SessionMenu";
 import { Home } from "./pages/Home";
 import { NotFound } from "./pages/NotFound";
+import { OwnerPage } from "./pages/OwnerPage";
+import { SignIn } from "./pages/SignIn";
 import { Viewer } from "./pages/Viewer";
 import { Link, useRoute } from "./router";
 
 export function App() {
   const route = useRoute();
+  // Every page asks who is signed in, the embed too: a presenter's changes (and chat) need the CSRF token.
+  useSession();
   // Inside someone else's page (an <iframe>) the viewer stands alone: no site header.
   const embed = route.page === "deck" && route.embed;
   return (
@@ -17,13 +23,12 @@ export function App() {
           <Link to="/" className="brand">
             deckchat
           </Link>
-          {/* Accounts come later; until then whoever runs the server owns every deck. */}
-          <span className="owner" aria-label="Signed in as the local owner">
-            Local owner
-          </span>
+          <SessionMenu onSignInPage={route.page === "signin"} />
         </header>
       )}
       {route.page === "home" && <Home />}
+      {route.page === "signin" && <SignIn />}
+      {route.page === "owner" && <OwnerPage key={route.handle} handle={route.handle} />}
       {route.page === "deck" && (
         <Viewer key={route.slug} slug={route.slug} requested={route.slide} embed={route.embed} />
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampSlide, deckPath, keepEmbed, parseRoute } from "./router";
+import { clampSlide, deckPath, keepEmbed, ownerPath, parseRoute } from "./router";
 
 describe("parseRoute", () => {
   it("reads the home page", () => {
@@ -44,8 +44,15 @@ describe("parseRoute", () => {
     expect(parseRoute("/", "?embed=1")).toEqual({ page: "home" });
   });
 
+  it("reads the sign-in page and a presenter's page", () => {
+    expect(parseRoute("/signin")).toEqual({ page: "signin" });
+    expect(parseRoute("/u/ada")).toEqual({ page: "owner", handle: "ada" });
+    expect(parseRoute(ownerPath("ada lovelace"))).toEqual({ page: "owner", handle: "ada lovelace" });
+  });
+
   it("rejects anything else", () => {
-    for (const path of ["/d", "/d/", "/d/x/two", "/d/x/1/2", "/decks", "/d/%E0%A4%A"]) {
+    const paths = ["/d", "/d/", "/d/x/two", "/d/x/1/2", "/decks", "/d/%E0%A4%A", "/u", "/u/", "/u/a/b"];
+    for (const path of [...paths, "/u/%E0%A4%A", "/signin/x"]) {
       expect(parseRoute(path)).toEqual({ page: "missing" });
     }
   });

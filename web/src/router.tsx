@@ -1,15 +1,27 @@
 /**
- * A tiny client-side router: the pages are `/`, `/d/{slug}` and `/d/{slug}/{n}`. A deck page with
- * `?embed=1` is the compact viewer for an <iframe>; moving between its slides keeps it embedded.
+ * A tiny client-side router: the pages are `/` (the dashboard), `/signin`, `/u/{handle}` (a presenter's
+ * public decks), `/d/{slug}` and `/d/{slug}/{n}`. A deck page with `?embed=1` is the compact viewer for
+ * an <iframe>; moving between its slides keeps it embedded.
  */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 export type Route =
   | { page: "home" }
+  | { page: "signin" }
+  | { page: "owner"; handle: string }
   | { page: "deck"; slug: string; slide: number | null; embed: boolean }
   | { page: "missing" };
 
 const DECK_PATH = /^\/d\/([^/]+)(?:\/(\d+))?\/?$/;
+const OWNER_PATH = /^\/u\/([^/]+)\/?$/;
+
+function decoded(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
 
 const EMBED = "embed=1";
 
@@ -19,15 +31,18 @@ export function isEmbedded(search: string): boolean {
 
 export function parseRoute(pathname: string, search = ""): Route {
   if (pathname === "/" || pathname === "") return { page: "home" };
+  if (pathname === "/signin" || pathname === "/signin/") return { page: "signin" };
+  const owner = OWNER_PATH.exec(pathname);
+  const handle = owner?.[1] ? decoded(owner[1]) : null;
+  if (handle) return { page: "owner", handle };
   const match = DECK_PATH.exec(pathname);
-  if (!match?.[1]) return { page: "missing" };
-  let slug: string;
-  try {
-    slug = decodeURIComponent(match[1]);
-  } catch {
-    return { page: "missing" };
-  }
+  const slug = match?.[1] ? decoded(match[1]) : null;
+  if (!match || !slug) return { page: "missing" };
   return { page: "deck", slug, slide: match[2] ? Number(match[2]) : null, embed: isEmbedded(search) };
+}
+
+export function ownerPath(handle: string): string {
+  return `/u/${encodeURIComponent(handle)}`;
 }
 
 export function deckPath(slug: string, slide?: number): string {

@@ -1,5 +1,6 @@
 /** A small deck for component and unit tests, shaped like the API's answers. */
 import type { Deck, Slide } from "./api/client";
+import type { Session } from "./api/session";
 
 export const DECK: Deck = {
   id: "deck-1",
@@ -7,6 +8,8 @@ export const DECK: Deck = {
   title: "Pandas basics",
   description: "",
   visibility: "public",
+  has_password: false,
+  expires_at: null,
   status: "ready",
   slide_count: 4,
   source_filename: "pandas.pptx",
@@ -44,3 +47,8 @@ export const SLIDES: Slide[] = [
   slide(3, "Selecting columns", "df['name'] returns a Series"),
   slide(4, "Café data", "Reading CSV files with read_csv"),
 ];
+
+export const PRESENTER: Session = {
+  user: { id: "u1", email: "ada@example.org", handle: "ada" },
+  csrf_token: "csrf-1",
+};

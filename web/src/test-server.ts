@@ -5,7 +5,7 @@
  */
 
 /** What the page sent: a FormData as the page built it (jsdom's multipart cannot be read back), or JSON. */
-export type Sent = { method: string; path: string; body: unknown };
+export type Sent = { method: string; path: string; body: unknown; headers: Headers };
 type Reply = Response | ((sent: Sent) => Response);
 
 export const json = (body: unknown, status = 200) =>
@@ -50,7 +50,12 @@ export class FakeServer {
   }
 
   async handle(request: Request): Promise<Response> {
-    const sent = { method: request.method, path: new URL(request.url).pathname, body: bodyOf(request) };
+    const sent = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      body: bodyOf(request),
+      headers: new Headers(request.headers),
+    };
     this.sent.push(sent);
     const reply = this.routes.get(`${sent.method} ${sent.path}`);
     if (!reply) return problem(404, "not_found", `no route for ${sent.method} ${sent.path}`);

@@ -1,5 +1,7 @@
 /** The typed API client, generated from the server's OpenAPI schema (`npm run gen`); never hand-written. */
 import createClient from "openapi-fetch";
+import { watchAccess } from "./access";
+import { csrf } from "./csrf";
 import { errorMessage } from "./errors";
 import type { components, paths } from "./schema";
 
@@ -10,13 +12,17 @@ export type DeckChanges = components["schemas"]["DeckChanges"];
 export type Progress = components["schemas"]["Progress"];
 export type Analytics = components["schemas"]["Analytics"];
 export type NotesMode = Deck["notes_mode"];
+export type Visibility = Deck["visibility"];
 
 export const api = createClient<paths>({ baseUrl: window.location.origin });
+// Every change made while signed in carries the session's CSRF token; a deck that turns the viewer away
+// (password, expiry) is reported to whoever shows it.
+api.use(csrf, watchAccess);
 
 /**
- * POST /api/decks. The route reads its multipart body as a stream, so the schema declares no request
- * body and the generated type has none to accept; openapi-fetch passes FormData through untouched and
- * the browser sets the multipart boundary.
+ * POST /api/decks. The schema describes the multipart fields, but the generated type is an object, not
+ * the FormData that carries files; openapi-fetch passes FormData through untouched and the browser sets
+ * the multipart boundary. The CSRF middleware adds its header to this request too.
  */
 export function uploadDeck(form: FormData) {
   return api.POST("/api/decks", { body: form as never });
@@ -31,7 +37,10 @@ export function isPending(deck: Pick<Deck, "status">): boolean {
   return deck.status === "queued" || deck.status === "processing";
 }
 
-type Answer<T> = { data?: T; error?: unknown };
+type Answer<T> = { data?: T; error?: unknown; response?: Response };
+
+/** A failed call: the HTTP status (null when the server was never reached) and the error body. */
+export type Failed = { status: number | null; body: unknown };
 
 /**
  * Start an API call and hand its data, or a readable error, to the callbacks; for effects, so the
@@ -40,12 +49,16 @@ type Answer<T> = { data?: T; error?: unknown };
 export function load<T>(
   call: () => Promise<Answer<T>>,
   onData: (data: T) => void,
-  onError: (message: string) => void,
+  onError: (message: string, failed: Failed) => void,
 ) {
   let live = true;
   call().then(
-    ({ data, error }) => live && (data === undefined ? onError(errorMessage(error)) : onData(data)),
-    (failure: unknown) => live && onError(errorMessage(failure)),
+    ({ data, error, response }) => {
+      if (!live) return;
+      if (data === undefined) onError(errorMessage(error), { status: response?.status ?? null, body: error });
+      else onData(data);
+    },
+    (failure: unknown) => live && onError(errorMessage(failure), { status: null, body: failure }),
   );
   return () => {
     live = false;

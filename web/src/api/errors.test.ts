@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorMessage } from "./errors";
+import { errorCode, errorMessage, retryAfterSeconds } from "./errors";
 
 describe("errorMessage", () => {
   it("reads the API's error body", () => {
@@ -29,6 +29,25 @@ describe("errorMessage", () => {
       { detail: [] },
     ]) {
       expect(errorMessage(body, "fallback")).toBe("fallback");
+    }
+  });
+});
+
+describe("retryAfterSeconds", () => {
+  it("reads seconds and HTTP dates", () => {
+    const now = Date.parse("2025-01-01T00:00:00Z");
+    expect(retryAfterSeconds("30", now)).toBe(30);
+    expect(retryAfterSeconds("Wed, 01 Jan 2025 00:00:10 GMT", now)).toBe(10);
+    expect(retryAfterSeconds("soon", now)).toBeNull();
+    expect(retryAfterSeconds(null, now)).toBeNull();
+  });
+});
+
+describe("errorCode", () => {
+  it("reads the code of an API error body, and nothing else", () => {
+    expect(errorCode({ error: { code: "password_required", message: "Locked." } })).toBe("password_required");
+    for (const body of [undefined, null, "password_required", { error: "x" }, { code: "x" }]) {
+      expect(errorCode(body)).toBeNull();
     }
   });
 });

@@ -1,6 +1,6 @@
 /** Ask a deck: POST /api/decks/{id}/chat as server-sent events, tokens first, then the answer object. */
 import { api } from "../api/client";
-import { errorMessage } from "../api/errors";
+import { errorCode, errorMessage, retryAfterSeconds } from "../api/errors";
 import type { components } from "../api/schema";
 import { readEvents } from "./sse";
 
@@ -23,22 +23,6 @@ export class AskFailed extends Error {
 const BUSY_DEFAULT_S = 5;
 const CUT_OFF: Failure = { kind: "error", message: "The answer was cut off. Please ask again." };
 const OFFLINE_CODES = new Set(["llm_unavailable", "missing_dependency"]);
-
-/** Retry-After as seconds: either a number of seconds or an HTTP date. */
-export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-function errorCode(body: unknown): string | null {
-  if (typeof body !== "object" || body === null || !("error" in body)) return null;
-  const inner = (body as { error: unknown }).error;
-  if (typeof inner !== "object" || inner === null || !("code" in inner)) return null;
-  return typeof inner.code === "string" ? inner.code : null;
-}
 
 /**
  * A failed response in the panel's terms. 429, and 503 with Retry-After, mean "busy: wait"; a 503

@@ -1,19 +1,5 @@
-import { useEffect, useState } from "react";
 import type { Status } from "../chat/useChat";
-
-const secondsUntil = (at: number | null) =>
-  at === null ? 0 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-
-function useSecondsUntil(at: number | null): number {
-  const [seconds, setSeconds] = useState(() => secondsUntil(at));
-  useEffect(() => {
-    setSeconds(secondsUntil(at));
-    if (at === null) return;
-    const timer = window.setInterval(() => setSeconds(secondsUntil(at)), 250);
-    return () => window.clearInterval(timer);
-  }, [at]);
-  return seconds;
-}
+import { useSecondsUntil } from "../countdown";
 
 /** What the chat is doing, or why it failed and how to ask again. Announced politely as it changes. */
 export function ChatStatus({ status, onRetry }: { status: Status; onRetry: () => void }) {

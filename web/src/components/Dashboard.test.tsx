@@ -7,7 +7,8 @@ await vi.hoisted(async () => (await import("../test-server")).install());
 
 import { App } from "../App";
 import type { Analytics, Deck } from "../api/client";
-import { DECK } from "../test-fixtures";
+import { forgetSession } from "../api/session";
+import { DECK, PRESENTER } from "../test-fixtures";
 import { FakeEventSource, json, problem, server } from "../test-server";
 
 const PROCESSING: Deck = {
@@ -24,10 +25,14 @@ const PROCESSING: Deck = {
 
 const file = (name: string, type = "") => new File(["x"], name, { type });
 
-function dashboard(decks: Deck[] = [DECK]) {
+/** The dashboard, signed in as the presenter, once it is on screen (the session is asked first). */
+async function dashboard(decks: Deck[] = [DECK]) {
+  server.on("GET", "/api/session", json(PRESENTER));
   server.on("GET", "/api/decks", json({ decks }));
   window.history.replaceState(null, "", "/");
-  return render(<App />);
+  const rendered = render(<App />);
+  await screen.findByRole("heading", { level: 1, name: "Your decks" });
+  return rendered;
 }
 
 const card = async (title: string) =>
@@ -52,6 +57,7 @@ const bars = () =>
 
 beforeEach(() => {
   server.reset();
+  forgetSession();
   FakeEventSource.opened = [];
 });
 afterEach(() => {
@@ -61,17 +67,43 @@ afterEach(() => {
 });
 
 describe("header", () => {
-  it("shows the local owner and no sign-in form", async () => {
-    dashboard();
-    expect(screen.getByRole("banner").textContent).toContain("Local owner");
+  it("shows who is signed in, their page, and signs out with the CSRF token", async () => {
+    await dashboard();
+    const banner = screen.getByRole("banner");
+    await within(banner).findByText("ada@example.org");
+    expect(within(banner).getByRole("link", { name: "Your page" }).getAttribute("href")).toBe("/u/ada");
     await screen.findByRole("link", { name: DECK.title });
-    expect(screen.queryByLabelText(/password/i)).toBeNull();
+    server.on("DELETE", "/api/session", new Response(null, { status: 204 }));
+    fireEvent.click(within(banner).getByRole("button", { name: "Sign out" }));
+    await screen.findByRole("heading", { level: 1, name: "Sign in" });
+    expect(window.location.pathname).toBe("/signin");
+    expect(server.to("DELETE", "/api/session")[0]?.headers.get("X-CSRF-Token")).toBe("csrf-1");
+    expect(within(banner).queryByText("ada@example.org")).toBeNull();
+  });
+
+  it("sends an anonymous visitor to sign in, without asking for the decks", async () => {
+    server.on("GET", "/api/session", json({ user: null, csrf_token: null }));
+    window.history.replaceState(null, "", "/");
+    render(<App />);
+    await screen.findByRole("heading", { level: 1, name: "Sign in" });
+    expect(window.location.pathname).toBe("/signin");
+    expect(server.to("GET", "/api/decks")).toHaveLength(0);
+  });
+
+  it("signs out here when the server says the session is over", async () => {
+    let asked = 0;
+    server.on("GET", "/api/session", () => json(asked++ ? { user: null, csrf_token: null } : PRESENTER));
+    server.on("GET", "/api/decks", problem(401, "sign_in_required", "Sign in first."));
+    window.history.replaceState(null, "", "/");
+    render(<App />);
+    await screen.findByRole("heading", { level: 1, name: "Sign in" });
+    expect(asked).toBe(2);
   });
 });
 
 describe("upload", () => {
   it("sends a dropped deck and its notes as one multipart request, then follows the stages", async () => {
-    dashboard([]);
+    await dashboard([]);
     await screen.findByText(/No decks yet/);
     const zone = screen.getByTestId("dropzone");
     fireEvent.dragOver(zone, { dataTransfer: { dropEffect: "none" } });
@@ -100,6 +132,8 @@ describe("upload", () => {
     expect((body.get("deck") as File).name).toBe("talk.pptx");
     expect(body.getAll("notes").map((note) => (note as File).name)).toEqual(["notes.md", "handout.pdf"]);
     expect(body.get("title")).toBe("New talk");
+    expect(body.get("visibility")).toBe("unlisted"); // the server's default, said out loud
+    expect(sent!.headers.get("X-CSRF-Token")).toBe("csrf-1");
     expect(screen.queryByRole("list", { name: "Chosen files" })).toBeNull();
 
     expect(bars()).toMatchObject({ validate: 1, convert: 1, render: 0.3, ocr: 0, store: 0 });
@@ -132,7 +166,7 @@ describe("upload", () => {
   });
 
   it("takes files from the keyboard-reachable picker and shows the server's reason for a refusal", async () => {
-    dashboard([]);
+    await dashboard([]);
     const picker = screen.getByLabelText("Deck and notes files");
     expect(picker.getAttribute("type")).toBe("file");
     expect(picker.tabIndex).toBe(0);
@@ -147,7 +181,7 @@ describe("upload", () => {
   });
 
   it("lets a PDF dropped as notes become the deck instead, and names files it cannot use", async () => {
-    dashboard([]);
+    await dashboard([]);
     const zone = screen.getByTestId("dropzone");
     fireEvent.drop(zone, {
       dataTransfer: { files: [file("slides.pdf"), file("handout.pdf"), file("photo.png")] },
@@ -171,7 +205,7 @@ describe("sharing", () => {
   it("copies the deck's link and an embed snippet of the viewer with chat", async () => {
     const writeText = vi.fn(() => Promise.resolve());
     vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     fireEvent.click(deck.getByRole("button", { name: "Copy link" }));
     await deck.findByText("Copied");
@@ -190,7 +224,7 @@ describe("sharing", () => {
       ...navigator,
       clipboard: { writeText: () => Promise.reject(new Error("denied")) },
     });
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     fireEvent.click(deck.getByRole("button", { name: "Copy link" }));
     expect(((await deck.findByLabelText("Copy this by hand:")) as HTMLInputElement).value).toBe(
@@ -201,7 +235,7 @@ describe("sharing", () => {
 
 describe("settings", () => {
   it("saves the title and description with PATCH and shows the new title", async () => {
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     await open(deck, "Edit details and sharing");
     const save = deck.getByRole("button", { name: "Save title and description" }) as HTMLButtonElement;
@@ -211,15 +245,14 @@ describe("settings", () => {
     fireEvent.change(deck.getByLabelText("Description"), { target: { value: "For the Tuesday class" } });
     fireEvent.click(save);
     await screen.findByRole("link", { name: "Pandas in practice" });
-    expect(server.to("PATCH", "/api/decks/deck-1")[0]?.body).toEqual({
-      title: "Pandas in practice",
-      description: "For the Tuesday class",
-    });
+    const [patch] = server.to("PATCH", "/api/decks/deck-1");
+    expect(patch?.body).toEqual({ title: "Pandas in practice", description: "For the Tuesday class" });
+    expect(patch?.headers.get("X-CSRF-Token")).toBe("csrf-1");
     expect(deck.getByText("Saved.")).toBeTruthy();
   });
 
   it("sends each switch as it changes: downloads and the notes mode", async () => {
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     await open(deck, "Edit details and sharing");
     server.on("PATCH", "/api/decks/deck-1", ({ body }) => json({ ...DECK, ...(body as object) }));
@@ -241,7 +274,7 @@ describe("settings", () => {
   });
 
   it("keeps the switch as it was and says why when the change is refused", async () => {
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     await open(deck, "Edit details and sharing");
     server.on(
@@ -257,7 +290,7 @@ describe("settings", () => {
 
 describe("replace", () => {
   it("uploads a new version under the same link and follows it until it is ready", async () => {
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     await open(deck, "Replace the file");
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
@@ -291,7 +324,7 @@ describe("replace", () => {
   });
 
   it("shows why a new version failed while the old one stays", async () => {
-    dashboard([
+    await dashboard([
       { ...DECK, replace_error: { code: "encrypted_pdf", message: "this PDF is password-protected." } },
     ]);
     const deck = await card(DECK.title);
@@ -303,7 +336,7 @@ describe("replace", () => {
 
 describe("delete", () => {
   it("asks first, can be cancelled, and removes the deck once confirmed", async () => {
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     fireEvent.click(deck.getByRole("button", { name: "Delete" }));
     const confirm = deck.getByRole("alertdialog");
@@ -335,7 +368,7 @@ describe("analytics", () => {
 
   it("loads when opened: views and questions per slide, and the questions left unanswered", async () => {
     server.on("GET", "/api/decks/deck-1/analytics", json(ANALYTICS));
-    dashboard();
+    await dashboard();
     const deck = await card(DECK.title);
     expect(server.to("GET", "/api/decks/deck-1/analytics")).toHaveLength(0); // not until it is opened
     await open(deck, "Analytics");

@@ -1,6 +1,7 @@
 import { useCallback, useId, useState, type ReactNode } from "react";
 import { api, isPending, type Deck } from "../api/client";
 import { deckLink, embedSnippet } from "../dashboard/links";
+import { sharingSummary } from "../dashboard/sharing";
 import { useDeckUpdates } from "../dashboard/useDeckUpdates";
 import { progressText } from "../decks";
 import { deckPath, Link } from "../router";
@@ -39,7 +40,7 @@ export function DeckCard({ deck, onUpdate, onDeleted }: Props) {
             <span className={`status status-${deck.status}`}>{deck.status}</span>
             {deck.slide_count > 0 && ` · ${deck.slide_count} slides`}
             {` · version ${deck.version}`}
-            {` · ${deck.visibility}`}
+            {` · ${sharingSummary(deck)}`}
           </p>
           {deck.description && <p className="description">{deck.description}</p>}
           {pending && <p className="muted">{progressText(deck)}</p>}

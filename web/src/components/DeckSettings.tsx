@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { api, type Deck, type DeckChanges, type NotesMode } from "../api/client";
 import { errorMessage } from "../api/errors";
+import { DeckSharing } from "./DeckSharing";
 
 type Props = { deck: Deck; onUpdate: (deck: Deck) => void };
 
@@ -10,7 +11,10 @@ const NOTES_MODES: { mode: NotesMode; label: string; hint: string }[] = [
   { mode: "public", label: "Public", hint: "the chat answers from them and quotes them" },
 ];
 
-/** Title and description are saved together; the switches take effect as soon as they change. */
+/**
+ * Title and description are saved together, and so are the sharing settings; the switches take effect
+ * as soon as they change.
+ */
 export function DeckSettings({ deck, onUpdate }: Props) {
   const [title, setTitle] = useState(deck.title);
   const [description, setDescription] = useState(deck.description);
@@ -78,6 +82,7 @@ export function DeckSettings({ deck, onUpdate }: Props) {
           Save title and description
         </button>
       </form>
+      <DeckSharing deck={deck} onUpdate={onUpdate} />
       <label className="check">
         <input
           type="checkbox"

@@ -55,11 +55,12 @@ describe("chooseAsDeck and removeFile", () => {
 describe("multipart", () => {
   it("puts the deck, every notes file and the non-empty fields into one body", () => {
     const chosen = addFiles(NOTHING, [file("talk.pptx"), file("a.md"), file("b.txt")]);
-    const body = multipart(chosen, { title: " My talk ", description: "  " });
-    expect([...body.keys()]).toEqual(["deck", "notes", "notes", "title"]);
+    const body = multipart(chosen, { title: "My talk", description: "  ", password: " spaced out " });
+    expect([...body.keys()]).toEqual(["deck", "notes", "notes", "title", "password"]);
     expect((body.get("deck") as File).name).toBe("talk.pptx");
     expect(names(body.getAll("notes") as File[])).toEqual(["a.md", "b.txt"]);
     expect(body.get("title")).toBe("My talk");
+    expect(body.get("password")).toBe(" spaced out "); // as typed: spaces are part of a password
   });
 });
 

@@ -46,12 +46,15 @@ export function removeFile(chosen: Chosen, file: File): Chosen {
 
 export const canBeDeck = isDeckType;
 
-/** The multipart body the upload and replace routes read: `deck`, then any `notes`, then text fields. */
+/**
+ * The multipart body the upload and replace routes read: `deck`, then any `notes`, then text fields.
+ * Blank fields are left out; the rest go as given (a password's spaces are part of it).
+ */
 export function multipart(chosen: Chosen, fields: Record<string, string> = {}): FormData {
   const body = new FormData();
   if (chosen.deck) body.append("deck", chosen.deck);
   for (const note of chosen.notes) body.append("notes", note);
-  for (const [name, value] of Object.entries(fields)) if (value.trim()) body.append(name, value.trim());
+  for (const [name, value] of Object.entries(fields)) if (value.trim()) body.append(name, value);
   return body;
 }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 await vi.hoisted(async () => (await import("../test-server")).install());
 
 import { App } from "../App";
+import { forgetSession } from "../api/session";
 import { DECK, SLIDES } from "../test-fixtures";
 import { json, server } from "../test-server";
 
@@ -27,6 +28,7 @@ async function showing(text: string) {
 
 beforeEach(() => {
   server.reset();
+  forgetSession();
   sessionStorage.clear();
 });
 afterEach(cleanup);
@@ -76,7 +78,7 @@ describe("the embedded viewer (?embed=1)", () => {
   it("is the full page without the flag", async () => {
     visit("/d/pandas/2");
     await showing("2 / 4");
-    expect(screen.getByRole("banner").textContent).toContain("Local owner");
+    expect(screen.getByRole("banner").textContent).toContain("Sign in"); // an anonymous viewer
     expect(document.querySelector("main")?.classList.contains("embed")).toBe(false);
   });
 });
