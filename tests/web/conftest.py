@@ -17,6 +17,9 @@ from deckchat.api.routes.site import WEB_DIST
 from tests.live import REPO, LiveServer, cli
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DECK, PPTX, Presenter, upload
 
+# pytest runs in two workers, so a page may wait on a busy CPU: assertions get 15 s, not 5.
+expect.set_options(timeout=15_000)
+
 # Screenshots land here for people to look at; the folder is ignored by git.
 ARTIFACTS = REPO / "test-artifacts" / "web"
 
