@@ -45,6 +45,7 @@ class Caller:
     via: str | None  # "token", "session" or None
     viewer_id: str | None
     unlocked: dict[str, str] = field(default_factory=dict)
+    csrf_token: str | None = None  # the session's, when signed in by cookie
 
     @property
     def client(self) -> Client:
@@ -129,7 +130,7 @@ def caller_of(request: Request) -> Caller:
         return cached
     accounts: Accounts = request.app.state.accounts
     viewer_id, unlocked = _viewer_from(request)
-    user, via = None, None
+    user, via, csrf = None, None, None
     authorization = request.headers.get("authorization", "")
     if authorization:
         scheme, _, token = authorization.partition(" ")
@@ -154,7 +155,7 @@ def caller_of(request: Request) -> Caller:
                 )
     if request.method in _UNSAFE and via != "token":
         _check_origin(request)
-    caller = Caller(user, via, viewer_id, unlocked)
+    caller = Caller(user, via, viewer_id, unlocked, csrf)
     request.state.caller = caller
     return caller
 

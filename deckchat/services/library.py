@@ -121,7 +121,7 @@ class Library:
             visibility=visibility,
             owner_id=owner_id,
             password_hash=password_hash,
-            expires_at=expires_at,
+            expires_at=as_utc(expires_at),
             source_hash=source_hash,
             source_filename=deck.filename,
             source_format=fmt.value,
@@ -225,6 +225,8 @@ class Library:
         """Change a deck's title, description, visibility, notes mode or download setting."""
         changes = dict(changes)  # type: ignore[assignment]
         password = changes.pop("password", None)
+        if changes.get("expires_at") is not None:
+            changes["expires_at"] = as_utc(changes["expires_at"])
         with self.db.session() as session:
             deck = self.find(session, ref)
             for name, value in changes.items():
@@ -370,7 +372,8 @@ def facts_of(deck: DeckRow | DeckView) -> DeckFacts:
 
 
 def as_utc(when: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for what was stored in UTC; PostgreSQL keeps the zone."""
+    """A naive datetime read as UTC: SQLite hands back naive ones for what was stored in UTC, and a
+    client may send an expiry without a zone."""
     return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 

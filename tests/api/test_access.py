@@ -316,3 +316,14 @@ def test_slugs_are_unguessable(world: World) -> None:
     slug = world.decks["unlisted"]["slug"]
     tail = slug.rsplit("-", 1)[1]
     assert re.fullmatch(r"[0-9a-f]{20}", tail), slug  # 80 random bits
+
+
+def test_the_session_tells_its_page_the_csrf_token(world: World) -> None:
+    owner = world.credentials["owner"]()
+    world.client.cookies.clear()
+    session = world.client.get("/api/session", **owner).json()
+    assert session["user"]["email"] == OWNER
+    assert session["csrf_token"] == owner["headers"][CSRF_HEADER]
+    token = world.client.get("/api/session", **world.credentials["token"]()).json()
+    assert token["user"]["email"] == OWNER and token["csrf_token"] is None  # tokens need none
+    assert world.client.get("/api/session").json() == {"user": None, "csrf_token": None}

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
@@ -115,7 +115,7 @@ def _expiry(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput("expires_at must be an ISO 8601 date and time.", code="invalid_expiry") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when
 
 
 @router.get("", response_model=DeckList, responses=_ERRORS)
@@ -136,8 +136,6 @@ async def change_deck(deck: OwnDeck, changes: DeckChanges, library: LibraryDep) 
     may be downloaded. Fields left out stay; `expires_at: null` removes the expiry."""
     sent = changes.model_dump(exclude_unset=True)
     fields = cast(LibraryChanges, {k: v for k, v in sent.items() if v is not None or k == "expires_at"})
-    if isinstance(fields.get("expires_at"), datetime) and fields["expires_at"].tzinfo is None:  # type: ignore[union-attr]
-        fields["expires_at"] = fields["expires_at"].replace(tzinfo=UTC)  # type: ignore[union-attr]
     return DeckOut.model_validate(await run_in_threadpool(library.update, deck.id, fields))
 
 
