@@ -14,4 +14,10 @@ step "web: type check and unit tests"
 (cd web && npm run --silent check && npm run --silent test)
 step "pytest"
 # Two workers (DECKCHAT_TEST_WORKERS); the tests that share the ingested real decks stay in one of them.
-pytest -n "${DECKCHAT_TEST_WORKERS:-2}" --dist loadgroup "$@"
+workers="${DECKCHAT_TEST_WORKERS:-2}"
+# Each worker, and every server it starts, gets its share of the cores (deckchat/cpu.py): torch and
+# onnxruntime otherwise run a thread per core in each, and OpenMP threads that outnumber the cores
+# spin-wait on each other.
+share=$(( $(nproc) / (workers > 0 ? workers : 1) ))
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(( share > 0 ? share : 1 ))}"
+pytest -n "$workers" --dist loadgroup "$@"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,19 @@ def decks_dir() -> Path:
     """The real test decks (../shared/decks). Missing decks are an error, not a skip."""
     assert DECKS.is_dir(), f"test decks not found at {DECKS}; set DECKCHAT_TEST_DECKS"
     return DECKS
+
+
+@pytest.fixture(autouse=True)
+def _keep_tmpdir() -> Iterator[None]:
+    """A Library points the process's TMPDIR into its home (settings.confine_temp_files); a test's
+    home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
+    before = os.environ.get("TMPDIR")
+    yield
+    if before is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before
+    tempfile.tempdir = None
 
 
 @pytest.fixture

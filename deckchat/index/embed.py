@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from deckchat.cpu import cpu_threads
+
 if TYPE_CHECKING:
     from deckchat.index.bert import BertEncoder
 
@@ -54,7 +56,7 @@ def embed_threads() -> int:
 
     A single query embeds fastest on one thread; oversubscribed OpenMP threads spin and stall.
     """
-    return max(1, (os.cpu_count() or 2) // 2)
+    return max(1, cpu_threads() // 2)
 
 
 def _normalise(matrix: FloatArray) -> FloatArray:

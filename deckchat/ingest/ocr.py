@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from deckchat.cpu import cpu_threads
+
 _lock = threading.Lock()
 # Boxes whose vertical centres are this close (in box heights) read as one line.
 _SAME_LINE = 0.5
@@ -24,7 +26,8 @@ def _engine() -> Any:
     # Imported late: loading the models costs ~0.6 s, and most decks never need OCR.
     from rapidocr import RapidOCR
 
-    engine = RapidOCR(params={"Global.log_level": "error"})
+    params = {"Global.log_level": "error", "EngineConfig.onnxruntime.intra_op_num_threads": cpu_threads()}
+    engine = RapidOCR(params=params)
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return engine
 

@@ -9,7 +9,6 @@ loop 36 tokens/s, ``generate()`` with the streamer in a thread 21-23 tokens/s, s
 from __future__ import annotations
 
 import inspect
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import Any
 import torch
 
 from deckchat.core.errors import DeckchatError
+from deckchat.cpu import cpu_threads
 from deckchat.llm.base import Message
 
 
@@ -145,11 +145,11 @@ def _input_device(model: Any) -> torch.device:
 
 @contextmanager
 def all_cores() -> Iterator[None]:
-    """Generate on every core this process may use, whatever another component (the embedder caps
-    torch at half the cores for single queries) set; prefill is twice as fast on 2 threads as on 1."""
+    """Generate on every core this process may use (deckchat.cpu), whatever another component (the
+    embedder caps torch at half the cores for single queries) set; prefill is twice as fast on 2
+    threads as on 1."""
     before = torch.get_num_threads()
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(available)
+    torch.set_num_threads(cpu_threads())
     try:
         yield
     finally:
@@ -159,6 +159,5 @@ def all_cores() -> Iterator[None]:
 def use_available_cores() -> None:
     """torch sizes its pool from the machine's cores; in a container pinned to fewer, that
     oversubscribes. Measured on 2 cores: 2 threads prefill twice as fast as 1 and decode equally."""
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if available and torch.get_num_threads() > available:
-        torch.set_num_threads(available)
+    if torch.get_num_threads() > cpu_threads():
+        torch.set_num_threads(cpu_threads())
