@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where rate-limit counters live: memory:// for one process, redis://HOST:PORT for many.",
     )
+    access_cache_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="Seconds a server may reuse who may see an image; its own changes apply at once.",
+    )
+    media_cache_mb: int = Field(default=64, ge=0, description="Slide images a server keeps in memory, in MB.")
     generator_concurrency: int = Field(default=1, ge=1, description="Answers generated at once.")
     generator_queue: int = Field(
         default=8,

@@ -13,6 +13,7 @@ from deckchat.api.auth import route_rules
 from deckchat.api.body_limit import BodyLimit
 from deckchat.api.headers import ResponseHeaders
 from deckchat.api.limits import GeneratorGate, RateLimits
+from deckchat.api.media_cache import MediaCache
 from deckchat.api.routes import access, analytics, chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.accounts import Accounts
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         app.state.signing_key = settings.signing_key()
         app.state.chat = ChatService(library)
         app.state.rate_limits = RateLimits(settings)
+        app.state.media_cache = MediaCache(settings.media_cache_mb * 1024 * 1024)
         app.state.generator_gate = GeneratorGate(
             settings.generator_concurrency, settings.generator_queue, settings.generator_wait_s
         )
@@ -50,11 +52,11 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_json_bytes)
     app.add_middleware(ResponseHeaders)
+    app.include_router(media.router)  # first: most requests to a deck site are its slide images
     app.include_router(access.router)
     app.include_router(decks.router)
     app.include_router(chat.router)
     app.include_router(analytics.router)
-    app.include_router(media.router)
     site.mount(app)
     _check_rules(app)
     return app

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -160,6 +161,16 @@ def caller_of(request: Request) -> Caller:
     return caller
 
 
+async def resolve_caller(request: Request) -> Caller:
+    """``caller_of`` without a worker thread when it needs no database: an anonymous viewer carries
+    at most a signed cookie. Most requests to a deck site are a viewer's slide images."""
+    if getattr(request.state, "caller", None) is None and (
+        request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE)
+    ):
+        return await run_in_threadpool(caller_of, request)
+    return caller_of(request)
+
+
 def _check_origin(request: Request) -> None:
     """A browser names the page that sent a request; refuse writes from pages of other sites."""
     origin = request.headers.get("origin")
@@ -177,9 +188,9 @@ def _check_origin(request: Request) -> None:
 # --- the rules -----------------------------------------------------------------------------------------
 
 
-def anyone(request: Request) -> Caller:
+async def anyone(request: Request) -> Caller:
     """Rule ANYONE: no requirement, but the caller is resolved (and a forged token still refused)."""
-    return caller_of(request)
+    return await resolve_caller(request)
 
 
 def signed_in(request: Request) -> UserView:
@@ -215,13 +226,16 @@ class ImageAccess:
     shared: bool  # some deck showing it is open to anyone with its link: shared caches may keep it
 
 
-def viewable_image(request: Request, name: str) -> ImageAccess:
+async def viewable_image(request: Request, name: str) -> ImageAccess:
     """Rule VIEW for /media: an image, if the caller may view some deck that shows it. Knowing an
     image's hash is not enough: a private deck's images are its owner's alone."""
     digest, dot, ext = name.partition(".")
     library: Library = request.app.state.library
-    decks = library.image_decks(digest) if dot and ext == "webp" and len(digest) == 64 else []
-    client, now = caller_of(request).client, datetime.now(UTC)
+    decks: list[DeckFacts] = []
+    if dot and ext == "webp" and len(digest) == 64:
+        recent = library.recent_image_decks(digest)
+        decks = recent if recent is not None else await run_in_threadpool(library.image_decks, digest)
+    client, now = (await resolve_caller(request)).client, datetime.now(UTC)
     if not any(_may_view(client, deck, now) for deck in decks):
         raise NotFound("No such image.", code="image_not_found")
     open_link = (Visibility.PUBLIC, Visibility.UNLISTED)

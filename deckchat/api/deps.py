@@ -1,4 +1,5 @@
-"""Typed dependencies routes ask for."""
+"""Typed dependencies routes ask for. They are async: FastAPI runs a plain ``def`` dependency in a
+worker thread, a hop that costs more than reading an attribute."""
 
 from __future__ import annotations
 
@@ -7,45 +8,52 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from deckchat.api.limits import GeneratorGate, RateLimits
+from deckchat.api.media_cache import MediaCache
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.accounts import Accounts
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 
 
-def _library(request: Request) -> Library:
+async def _library(request: Request) -> Library:
     library: Library = request.app.state.library
     return library
 
 
-def _supervisor(request: Request) -> Supervisor | None:
+async def _supervisor(request: Request) -> Supervisor | None:
     supervisor: Supervisor | None = request.app.state.supervisor
     return supervisor
 
 
-def _accounts(request: Request) -> Accounts:
+async def _accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
 
 
-def _chat(request: Request) -> ChatService:
+async def _chat(request: Request) -> ChatService:
     chat: ChatService = request.app.state.chat
     return chat
 
 
-def _rate_limits(request: Request) -> RateLimits:
+async def _rate_limits(request: Request) -> RateLimits:
     limits: RateLimits = request.app.state.rate_limits
     return limits
 
 
-def _generator_gate(request: Request) -> GeneratorGate:
+async def _generator_gate(request: Request) -> GeneratorGate:
     gate: GeneratorGate = request.app.state.generator_gate
     return gate
+
+
+async def _media_cache(request: Request) -> MediaCache:
+    cache: MediaCache = request.app.state.media_cache
+    return cache
 
 
 AccountsDep = Annotated[Accounts, Depends(_accounts)]
 ChatDep = Annotated[ChatService, Depends(_chat)]
 RateLimitsDep = Annotated[RateLimits, Depends(_rate_limits)]
 GateDep = Annotated[GeneratorGate, Depends(_generator_gate)]
+MediaCacheDep = Annotated[MediaCache, Depends(_media_cache)]
 LibraryDep = Annotated[Library, Depends(_library)]
 SupervisorDep = Annotated[Supervisor | None, Depends(_supervisor)]

@@ -47,14 +47,18 @@ class RateLimits:
         """Count one question; raise ``Throttled`` (429) when the viewer's session, their address or
         the deck is over its limit. The session limit is the tightest, the address one catches a
         client that drops its cookie, and the deck one caps what a deck's audience can cost."""
-        checks = [
-            (self._per_ip, ("ip", address), "from this address"),
-            (self._per_deck, ("deck", deck_id), "of this deck"),
-        ]
+        self.chat_sender(address, viewer)
+        self.chat_deck(deck_id)
+
+    def chat_sender(self, address: str, viewer: str | None = None) -> None:
+        """The session and address limits alone: they need no deck, so a flood is refused before
+        anything is looked up."""
         if viewer:
-            checks.insert(0, (self._per_session, ("session", viewer), "from this browser"))
-        for item, key, who in checks:
-            self._hit(item, ("chat", *key), f"Too many questions {who}; try again in a moment.")
+            self._hit(self._per_session, ("chat", "session", viewer), _too_many("from this browser"))
+        self._hit(self._per_ip, ("chat", "ip", address), _too_many("from this address"))
+
+    def chat_deck(self, deck_id: str) -> None:
+        self._hit(self._per_deck, ("chat", "deck", deck_id), _too_many("of this deck"))
 
     def attempt(self, address: str, what: str) -> None:
         """Count one password attempt (sign-in or a deck's password) from an address."""
@@ -66,6 +70,10 @@ class RateLimits:
             raise Throttled(
                 message, code="rate_limited", status=429, retry_after=max(1, math.ceil(reset - time.time()))
             )
+
+
+def _too_many(who: str) -> str:
+    return f"Too many questions {who}; try again in a moment."
 
 
 class GeneratorGate:

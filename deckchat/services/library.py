@@ -20,6 +20,7 @@ from deckchat.core.deck import Visibility
 from deckchat.core.errors import DeckchatError, InvalidInput, NotFound
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.accounts import hash_password, password_matches
+from deckchat.services.recent import Recent
 from deckchat.services.views import (
     DeckView,
     ErrorView,
@@ -58,6 +59,10 @@ class Library:
         if migrate_schema:
             migrate(self.db.engine)
         self.blobs = BlobStore(settings.blob_dir)
+        # Every slide image request asks who may see it. This process forgets the answer whenever it
+        # changes a deck's access or stops showing images; a change made by another process (a CLI
+        # `rm`, a second server) shows within access_cache_s.
+        self._image_decks: Recent[str, list[DeckFacts]] = Recent(settings.access_cache_s, 10_000)
 
     def close(self) -> None:
         self.db.dispose()
@@ -152,8 +157,19 @@ class Library:
 
     def image_decks(self, digest: str) -> list[DeckFacts]:
         """Who may see an image: the access facts of every deck that shows it (none: no such image)."""
+        cached = self._image_decks.get(digest)
+        if cached is not None:
+            return cached
+        generation = self._image_decks.generation
         with self.db.read() as session:
-            return [facts_of(row) for row in deck_rows.decks_showing(session, digest)]
+            facts = [facts_of(row) for row in deck_rows.decks_showing(session, digest)]
+        if facts:  # an image not shown yet may be a moment from being shown: never remember a miss
+            self._image_decks.put(digest, facts, generation)
+        return facts
+
+    def recent_image_decks(self, digest: str) -> list[DeckFacts] | None:
+        """What ``image_decks`` answered a moment ago, without the database; None when unknown."""
+        return self._image_decks.get(digest)
 
     def slides(self, ref: str) -> list[SlideView]:
         with self.db.read() as session:
@@ -235,7 +251,9 @@ class Library:
                 raise InvalidInput("A deck's title cannot be empty.", code="empty_title")
             deck.password_hash = _visibility_password(deck.visibility, password, deck.password_hash)
             session.flush()
-            return self._view(session, deck)
+            view = self._view(session, deck)
+        self._image_decks.clear()
+        return view
 
     def check_password(self, ref: str, password: str) -> DeckView:
         """The deck, if ``password`` is its password; 401 otherwise."""
@@ -268,6 +286,7 @@ class Library:
 
     def collect_blobs(self, hashes: set[str]) -> None:
         """Delete the blob files among ``hashes`` that nothing refers to any more."""
+        self._image_decks.clear()  # the deck is gone or shows other images now
         with self.db.session() as session:
             unused = [digest for digest in hashes if not deck_rows.blob_in_use(session, digest)]
         for digest in unused:

@@ -86,6 +86,23 @@ def test_the_original_downloads_only_when_allowed(
 
 
 @SQLITE_ONLY
+def test_taking_a_deck_private_hides_its_images_at_once(client: TestClient, deck: dict[str, Any]) -> None:
+    """The server remembers who may see an image for a moment (DECKCHAT_ACCESS_CACHE_S); its own
+    changes must not wait for that."""
+    image = client.get(f"/api/decks/{deck['id']}/slides").json()["slides"][0]["image"]
+    viewer = {"Authorization": ""}  # the same client without its presenter's token
+    for _ in range(2):  # the second is answered from what the server remembers
+        shown = client.get(image, headers=viewer)
+        assert shown.status_code == 200 and shown.content[:4] == b"RIFF"
+    client.patch(f"/api/decks/{deck['id']}", json={"visibility": "private"})
+    hidden = client.get(image, headers=viewer)
+    assert hidden.status_code == 404 and error_code(hidden) == "image_not_found"
+    assert client.get(image).status_code == 200  # its owner still sees it
+    client.delete(f"/api/decks/{deck['id']}")
+    assert client.get(image).status_code == 404
+
+
+@SQLITE_ONLY
 def test_a_new_version_replaces_the_deck_under_the_same_link(
     client: TestClient, deck: dict[str, Any], decks_dir: Path, settings: Settings, tmp_path: Path
 ) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette import EventSourceResponse
 from starlette.responses import Response
@@ -24,6 +24,21 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+async def _count_question(
+    request: Request, body: ChatRequest, caller: CallerDep, limits: RateLimitsDep
+) -> ChatRequest:
+    """Count a well-formed question against the browser session and the address before the deck is
+    looked up: a flood's refusals must cost the server next to nothing. (A body that fails validation
+    skips this: FastAPI calls a dependency only once its own parameters are valid.)"""
+    if caller.viewer_id is None:  # the browser session that the per-session limit counts
+        remember_viewer(request, caller)
+    limits.chat_sender(request.client.host if request.client else "unknown", caller.viewer_id)
+    return body
+
+
+CountedQuestion = Annotated[ChatRequest, Depends(_count_question)]
+
+
 def answer_out(reply: Reply) -> AnswerOut:
     return AnswerOut.model_validate(reply.as_json())
 
@@ -34,10 +49,9 @@ def answer_out(reply: Reply) -> AnswerOut:
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
 async def chat(
+    body: CountedQuestion,  # first: FastAPI resolves dependencies in this order
     deck: ViewDeck,
-    body: ChatRequest,
     request: Request,
-    caller: CallerDep,
     service: ChatDep,
     limits: RateLimitsDep,
     gate: GateDep,
@@ -45,9 +59,7 @@ async def chat(
     """Ask the deck. With `Accept: text/event-stream`: `token` events, then one `answer` event
     (the same object as the JSON reply). Otherwise the answer object alone. Too many questions get
     429, and a generator with a full queue 503, both with `Retry-After`."""
-    if caller.viewer_id is None:  # the browser session that the per-session limit counts
-        remember_viewer(request, caller)
-    limits.chat(request.client.host if request.client else "unknown", deck.id, caller.viewer_id)
+    limits.chat_deck(deck.id)
     ref = deck.id
     generator = await run_in_threadpool(service.generator, None)
     async with AsyncExitStack() as held:

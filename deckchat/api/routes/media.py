@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
 
 from deckchat.api.auth import ImageDep
-from deckchat.api.deps import LibraryDep
+from deckchat.api.deps import LibraryDep, MediaCacheDep
+from deckchat.api.media_cache import MediaCache
+from deckchat.services.library import Library
 
 router = APIRouter(tags=["media"])
 _SHARED = "public, max-age=31536000, immutable"
@@ -20,13 +21,21 @@ _RESTRICTED = "private, no-cache"
 
 
 @router.head("/media/{name}", include_in_schema=False)
-@router.get("/media/{name}", response_class=FileResponse)
-async def media(name: str, image: ImageDep, request: Request, library: LibraryDep) -> Response:
-    path = await run_in_threadpool(library.media_path, image.digest)
+@router.get("/media/{name}", response_class=Response, responses={200: {"content": {"image/webp": {}}}})
+async def media(
+    name: str, image: ImageDep, request: Request, library: LibraryDep, cache: MediaCacheDep
+) -> Response:
     etag = f'"{image.digest}"'
     headers = {"Cache-Control": _SHARED if image.shared else _RESTRICTED, "ETag": etag}
     if not image.shared:
         headers["Vary"] = "Cookie"
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type="image/webp", headers=headers)
+    body = cache.get(image.digest)
+    if body is None:
+        body = await run_in_threadpool(_read, library, cache, image.digest)
+    return Response(body, media_type="image/webp", headers=headers)
+
+
+def _read(library: Library, cache: MediaCache, digest: str) -> bytes:
+    return cache.read(digest, library.media_path(digest))

@@ -2385,7 +2385,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/webp": unknown;
+                };
             };
             /** @description Validation Error */
             422: {
