@@ -63,6 +63,8 @@ class Library:
         # changes a deck's access or stops showing images; a change made by another process (a CLI
         # `rm`, a second server) shows within access_cache_s.
         self._image_decks: Recent[str, list[DeckFacts]] = Recent(settings.access_cache_s, 10_000)
+        self._views: Recent[str, DeckView] = Recent(settings.access_cache_s, 1_000)
+        self._slides: Recent[tuple[str, int, str], tuple[SlideView, ...]] = Recent(600.0, 64)
 
     def close(self) -> None:
         self.db.dispose()
@@ -141,8 +143,17 @@ class Library:
             return row.id, job.id
 
     def get(self, ref: str) -> DeckView:
+        """A deck by id or slug. A ready deck's view is remembered like ``image_decks``' answers (every
+        request of a viewer checks its deck): this process's changes forget it at once."""
+        cached = self._views.get(ref)
+        if cached is not None:
+            return cached
+        generation = self._views.generation
         with self.db.read() as session:
-            return self._view(session, self.find(session, ref))
+            view = self._view(session, self.find(session, ref))
+        if view.status == "ready" and view.replacing is None:
+            self._views.put(ref, view, generation)
+        return view
 
     def decks(self, owner_id: str | None = None) -> list[DeckView]:
         """Every deck, or one presenter's."""
@@ -167,6 +178,10 @@ class Library:
             self._image_decks.put(digest, facts, generation)
         return facts
 
+    def _forget_access(self) -> None:
+        self._image_decks.clear()
+        self._views.clear()
+
     def recent_image_decks(self, digest: str) -> list[DeckFacts] | None:
         """What ``image_decks`` answered a moment ago, without the database; None when unknown."""
         return self._image_decks.get(digest)
@@ -174,7 +189,12 @@ class Library:
     def slides(self, ref: str) -> list[SlideView]:
         with self.db.read() as session:
             deck = self.find(session, ref)
-            return [
+            # A version's slides never change (a new version gets a new number): keep the last few.
+            key = (deck.id, deck.version, deck.status)
+            cached = self._slides.get(key)
+            if cached is not None:
+                return list(cached)
+            slides = tuple(
                 SlideView(
                     number=s.number,
                     title=s.title,
@@ -187,7 +207,10 @@ class Library:
                     height=s.height,
                 )
                 for s in deck_rows.load_slides(session, deck.id)
-            ]
+            )
+        if deck.status == "ready":
+            self._slides.put(key, slides)
+        return list(slides)
 
     def notes(self, ref: str) -> list[NotesDocView]:
         with self.db.read() as session:
@@ -235,7 +258,9 @@ class Library:
         with self.db.session() as session:
             row = self.find(session, ref)
             job = jobs.enqueue(session, row.id, lease_s=self.settings.job_lease_s, replacement=replacement)
-            return row.id, job.id
+            ids = row.id, job.id
+        self._views.clear()  # the deck now shows a new version on its way
+        return ids
 
     def update(self, ref: str, changes: DeckChanges) -> DeckView:
         """Change a deck's title, description, visibility, notes mode or download setting."""
@@ -252,7 +277,7 @@ class Library:
             deck.password_hash = _visibility_password(deck.visibility, password, deck.password_hash)
             session.flush()
             view = self._view(session, deck)
-        self._image_decks.clear()
+        self._forget_access()
         return view
 
     def check_password(self, ref: str, password: str) -> DeckView:
@@ -286,7 +311,7 @@ class Library:
 
     def collect_blobs(self, hashes: set[str]) -> None:
         """Delete the blob files among ``hashes`` that nothing refers to any more."""
-        self._image_decks.clear()  # the deck is gone or shows other images now
+        self._forget_access()  # the deck is gone or shows other images now
         with self.db.session() as session:
             unused = [digest for digest in hashes if not deck_rows.blob_in_use(session, digest)]
         for digest in unused:
