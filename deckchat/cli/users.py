@@ -17,6 +17,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document o
 EmailArg = Annotated[str, typer.Argument(help="The presenter's e-mail address.", show_default=False)]
 
 
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")]
+
+
 def _new_password(stdin: bool) -> tuple[str, bool]:
     """(password, generated): read from stdin, asked at a terminal, or else generated and shown once."""
     if stdin:
@@ -29,9 +32,7 @@ def _new_password(stdin: bool) -> tuple[str, bool]:
 @user_app.command("add")
 def user_add(
     email: EmailArg,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Add a presenter. The password is asked for; without a terminal one is generated and printed."""
@@ -52,9 +53,7 @@ def user_add(
 @user_app.command("passwd")
 def user_passwd(
     email: EmailArg,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
 ) -> None:
     """Set a presenter's password; their open sessions end."""
     password, generated = _new_password(password_stdin)

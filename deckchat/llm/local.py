@@ -159,5 +159,6 @@ def all_cores() -> Iterator[None]:
 def use_available_cores() -> None:
     """torch sizes its pool from the machine's cores; in a container pinned to fewer, that
     oversubscribes. Measured on 2 cores: 2 threads prefill twice as fast as 1 and decode equally."""
-    if torch.get_num_threads() > cpu_threads():
-        torch.set_num_threads(cpu_threads())
+    threads = cpu_threads()
+    if torch.get_num_threads() > threads:
+        torch.set_num_threads(threads)

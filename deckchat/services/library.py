@@ -64,7 +64,7 @@ class Library:
         # `rm`, a second server) shows within access_cache_s.
         self._image_decks: Recent[str, list[DeckFacts]] = Recent(settings.access_cache_s, 10_000)
         self._views: Recent[str, DeckView] = Recent(settings.access_cache_s, 1_000)
-        self._slides: Recent[tuple[str, int, str], tuple[SlideView, ...]] = Recent(600.0, 64)
+        self._slides: Recent[tuple[str, int], tuple[SlideView, ...]] = Recent(600.0, 64)
 
     def close(self) -> None:
         self.db.dispose()
@@ -189,8 +189,8 @@ class Library:
     def slides(self, ref: str) -> list[SlideView]:
         with self.db.read() as session:
             deck = self.find(session, ref)
-            # A version's slides never change (a new version gets a new number): keep the last few.
-            key = (deck.id, deck.version, deck.status)
+            # A ready version's slides never change (a new version gets a new number): keep a few.
+            key, ready = (deck.id, deck.version), deck.status == "ready"
             cached = self._slides.get(key)
             if cached is not None:
                 return list(cached)
@@ -208,7 +208,7 @@ class Library:
                 )
                 for s in deck_rows.load_slides(session, deck.id)
             )
-        if deck.status == "ready":
+        if ready:
             self._slides.put(key, slides)
         return list(slides)
 
