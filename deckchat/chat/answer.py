@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from deckchat.chat.evidence import Sentence, evidence_text, quotable, sentences
+from deckchat.chat.evidence import Sentence, check_shown, evidence_text, sentences
 from deckchat.chat.extractive import Extract, extract, extractive_answer
 from deckchat.chat.prompt import DECLINE, build_messages, recites_rules
 from deckchat.core.chat import Answer, Citation, Hit, NotesMode
@@ -40,7 +40,12 @@ def answer(
     generator: Generator | None,
     history: Sequence[Message] = (),
 ) -> Iterator[str | Answer]:
-    """Yield the answer's text as it is produced, then the final Answer (whose text may differ)."""
+    """Yield the answer's text as it is produced, then the final Answer (whose text may differ).
+
+    ``hits`` must hold only what the notes mode lets a viewer see (``DeckIndex.search`` returns just
+    that): everything here, the prompt included, may reach the viewer.
+    """
+    check_shown(hits, mode)
     llm = generator.name if generator else EXTRACTIVE
     if not answerable or not hits:
         final = refusal(hits, llm)
@@ -48,11 +53,11 @@ def answer(
         yield final
         return
     if generator is None:
-        text, citations = extractive_answer(question, list(hits), mode)
+        text, citations = extractive_answer(question, list(hits))
         yield text
         yield Answer(text, tuple(citations), refused=False, llm=llm)
         return
-    found = extract(question, list(hits), mode)
+    found = extract(question, list(hits))
     pieces: list[str] = []
     prompt = build_messages(question, _quoted_first(hits, found), history)
     for piece in generator.stream(prompt, max_tokens=_MAX_TOKENS):
@@ -62,15 +67,13 @@ def answer(
             break
         yield piece
     streamed = "".join(pieces)
-    final = ground(streamed.strip(), question, list(hits), mode, llm, found)
+    final = ground(streamed.strip(), question, list(hits), llm, found)
     if not final.grounding_replaced and final.answer.startswith(streamed.strip()):
         yield final.answer[len(streamed.strip()) :]  # the quoted evidence that follows the model's words
     yield final
 
 
-def ground(
-    text: str, question: str, hits: list[Hit], mode: NotesMode, llm: str, found: Extract | None = None
-) -> Answer:
+def ground(text: str, question: str, hits: list[Hit], llm: str, found: Extract | None = None) -> Answer:
     """Keep a generated answer only if every fact in it is in the evidence it cites.
 
     A kept answer is followed by the evidence passages, quoted: a small model's paraphrase drops
@@ -78,7 +81,7 @@ def ground(
     """
     if not text or _DECLINED.search(text):
         return refusal(hits, llm)
-    found = found or extract(question, hits, mode)
+    found = found or extract(question, hits)
     if recites_rules(text):
         return _replaced(found, llm)
     if not says_something(text, question, "\n".join(hit.chunk.text for hit in hits)):
@@ -93,9 +96,9 @@ def ground(
             return _replaced(found, llm)
         text, cited = strip_markers(text), []
     pool = sentences(hits)
-    citations = [_citation(slide, text, pool, mode) for slide in cited if slide]
+    citations = [_citation(slide, text, pool) for slide in cited if slide]
     citations += [c for c in found.citations if c.slide not in cited]
-    quoted = f"{text}\n\n> {found.quote}" if found.quote else text
+    quoted = f"{text}\n\n> {found.text}" if found.text else text
     return Answer(quoted, tuple(citations), False, llm)
 
 
@@ -140,8 +143,8 @@ def _attribute(text: str, hits: list[Hit]) -> list[int]:
     return [slide for slide, count in overlap.items() if count == best and count > 0][:1]
 
 
-def _citation(slide: int, text: str, pool: list[Sentence], mode: NotesMode) -> Citation:
+def _citation(slide: int, text: str, pool: list[Sentence]) -> Citation:
     words = set(tokenize(text))
-    candidates = [s for s in pool if s.slide == slide and quotable(s, mode)]
+    candidates = [s for s in pool if s.slide == slide]
     best = max(candidates, key=lambda s: len(words.intersection(tokenize(s.text))), default=None)
     return Citation(slide=slide, quote=best.text if best else "")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckchat.core.chat import ChunkKind, Hit, NotesMode
+from deckchat.core.chunking import is_evidence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _MAX_SENTENCE = 400
@@ -33,9 +35,12 @@ def sentences(hits: list[Hit]) -> list[Sentence]:
     return found
 
 
-def quotable(sentence: Sentence, mode: NotesMode) -> bool:
-    """Private notes inform answers but are never shown as a citation's quote."""
-    return not sentence.from_notes or mode is NotesMode.PUBLIC
+def check_shown(hits: Sequence[Hit], mode: NotesMode) -> None:
+    """Refuse evidence the notes mode keeps from viewers. ``DeckIndex.search`` never returns it; this
+    makes a caller that builds its own evidence fail loudly instead of quoting private notes."""
+    hidden = [hit.chunk.id for hit in hits if not is_evidence(hit.chunk, mode)]
+    if hidden:
+        raise ValueError(f"chunks {hidden} may not be shown in notes mode {mode.value}")
 
 
 def evidence_text(hits: list[Hit], slides: set[int]) -> str:

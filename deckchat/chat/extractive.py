@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from deckchat.chat.evidence import Sentence, quotable, sentences
-from deckchat.core.chat import Citation, Hit, NotesMode
+from deckchat.chat.evidence import Sentence, sentences
+from deckchat.core.chat import Citation, Hit
 from deckchat.index.tokens import tokenize
 
 _MAX_SLIDES = 3  # passages: a slide, its speaker notes, a notes section
@@ -39,31 +39,26 @@ def rank_sentences(question: str, hits: list[Hit]) -> list[tuple[float, Sentence
 
 @dataclass(frozen=True, slots=True)
 class Extract:
-    """The extractive answer: its text, its citations, and the chunks it draws on, best first.
-
-    ``quote`` is the same text made of only what may be shown verbatim (no private notes).
-    """
+    """The extractive answer: its text, its citations, and the chunks it draws on, best first."""
 
     text: str
     citations: list[Citation]
     chunks: list[int]
-    quote: str
 
 
-def extract(question: str, hits: list[Hit], mode: NotesMode) -> Extract:
+def extract(question: str, hits: list[Hit]) -> Extract:
     ranked = rank_sentences(question, hits)
     if not ranked:
-        return Extract("", [], [], "")
+        return Extract("", [], [])
     chosen = _chosen_chunks(ranked)
     passages = _within_budget([_passage(chunk, ranked) for chunk in chosen])
     kept = {p[0].chunk for p in passages}
-    citations = citations_for([s for p in passages for s in p], ranked, mode)
-    shown = [q for q in ([s for s in p if quotable(s, mode)] for p in passages) if q]
-    return Extract(_cited_text(passages), citations, [c for c in chosen if c in kept], _cited_text(shown))
+    citations = citations_for([s for p in passages for s in p], ranked)
+    return Extract(_cited_text(passages), citations, [c for c in chosen if c in kept])
 
 
-def extractive_answer(question: str, hits: list[Hit], mode: NotesMode) -> tuple[str, list[Citation]]:
-    found = extract(question, hits, mode)
+def extractive_answer(question: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
+    found = extract(question, hits)
     return found.text, found.citations
 
 
@@ -119,13 +114,11 @@ def _cited_text(passages: list[list[Sentence]]) -> str:
     return " ".join(parts)
 
 
-def citations_for(
-    chosen: list[Sentence], ranked: list[tuple[float, Sentence]], mode: NotesMode
-) -> list[Citation]:
-    """One citation per slide used, quoting its best sentence that may be shown."""
+def citations_for(chosen: list[Sentence], ranked: list[tuple[float, Sentence]]) -> list[Citation]:
+    """One citation per slide used, quoting its best sentence."""
     citations: list[Citation] = []
     for slide in dict.fromkeys(s.slide for s in chosen if s.slide):
-        quote = next((s.text for _, s in ranked if s.slide == slide and quotable(s, mode)), "")
+        quote = next((s.text for _, s in ranked if s.slide == slide), "")
         citations.append(Citation(slide=slide, quote=quote))
     return citations
 

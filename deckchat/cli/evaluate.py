@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from deckchat.cli.chat import LlmModelOpt, LlmOpt
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import library
+from deckchat.core.chat import NotesMode
 from deckchat.services.chat import ChatService
 from deckchat.services.evaluate import evaluate, read_qa
 
@@ -22,6 +23,14 @@ def evaluate_command(
     decks: Annotated[Path, typer.Option("--decks", help="Folder holding the decks the QA file names.")],
     llm: LlmOpt = None,
     llm_model: LlmModelOpt = None,
+    notes_mode: Annotated[
+        NotesMode,
+        typer.Option(
+            "--notes-mode",
+            help="Answer as if the decks' notes were in this mode (their own is left as it is); "
+            "questions of kind notes need public.",
+        ),
+    ] = NotesMode.PUBLIC,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
     """Ingest the decks a QA file names, answer every question, and report metrics."""
@@ -35,7 +44,12 @@ def evaluate_command(
     ) as bar:
         task = bar.add_task("answering", total=len(rows))
         report = evaluate(
-            service, rows, decks, generator, lambda done, total: bar.update(task, completed=done)
+            service,
+            rows,
+            decks,
+            generator,
+            lambda done, total: bar.update(task, completed=done),
+            notes_mode=notes_mode,
         )
     if json_out:
         print_json(report)

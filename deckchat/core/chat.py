@@ -10,7 +10,9 @@ class NotesMode(StrEnum):
     """How a deck's notes (speaker notes and notes documents) may be used by the chat."""
 
     HIDDEN = "hidden"  # never used
-    PRIVATE = "private"  # used to answer, never quoted; citations point at the slide only
+    # Notes only help rank the slides they belong to; no text of them reaches the chat's evidence, so
+    # no answer, quote, prompt or stream can carry it (chunking.evidence_chunks, DeckIndex.search).
+    PRIVATE = "private"
     PUBLIC = "public"  # used and quoted
 
 

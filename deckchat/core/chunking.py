@@ -1,6 +1,6 @@
 """Chunking rules: how a deck's slides, speaker notes and notes documents become units of search.
 
-Chunks for every kind of notes are always built; ``visible_chunks`` applies a deck's notes mode at
+Chunks for every kind of notes are always built; ``evidence_chunks`` applies a deck's notes mode at
 query time, so changing the mode needs no re-index.
 """
 
@@ -51,11 +51,13 @@ def chunk_deck(slides: Sequence[Slide], notes: Sequence[NotesDocument]) -> list[
     ]
 
 
-def visible_chunks(chunks: Iterable[Chunk], mode: NotesMode) -> list[Chunk]:
-    """The chunks a deck's notes mode lets the chat use: HIDDEN keeps the slides only."""
-    if mode is NotesMode.HIDDEN:
-        return [c for c in chunks if c.kind is ChunkKind.SLIDE]
-    return list(chunks)
+def evidence_chunks(chunks: Iterable[Chunk], mode: NotesMode) -> list[Chunk]:
+    """The chunks whose text the chat may read, and so show: notes only when they are public."""
+    return [c for c in chunks if is_evidence(c, mode)]
+
+
+def is_evidence(chunk: Chunk, mode: NotesMode) -> bool:
+    return chunk.kind is ChunkKind.SLIDE or mode is NotesMode.PUBLIC
 
 
 def slide_reference(heading_path: Sequence[str]) -> int:

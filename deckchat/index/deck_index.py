@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from deckchat.core.chat import Chunk, ChunkKind, Hit, NotesMode
+from deckchat.core.chunking import is_evidence
 from deckchat.index import fusion
 from deckchat.index.bm25 import BM25
 from deckchat.index.embed import Embedder, default_embedders, query_cache
@@ -50,6 +51,14 @@ class DeckIndex:
         self._searchable = np.array([bool(t.strip()) for t in texts], dtype=np.bool_)
         self._notes = np.array([c.kind is not ChunkKind.SLIDE for c in self.chunks], dtype=np.bool_)
         self._slides = np.array([c.slide for c in self.chunks], dtype=np.int64)
+        # For each chunk, the chunk of the slide it belongs to (itself for a slide; -1 for notes tied
+        # to none): private notes lift that slide's rank instead of being evidence themselves.
+        slide_chunk = {c.slide: c.id for c in self.chunks if c.kind is ChunkKind.SLIDE}
+        self._owner = np.array([slide_chunk.get(c.slide, -1) for c in self.chunks], dtype=np.int64)
+        self._returnable = {
+            mode: self._searchable & np.array([is_evidence(c, mode) for c in self.chunks], dtype=np.bool_)
+            for mode in NotesMode
+        }
         self._dups = fusion.near_duplicates([frozenset(t) for t in tokens])
         self._languages = languages("\n".join(texts))
         load_frequencies()
@@ -99,8 +108,10 @@ class DeckIndex:
     def search(
         self, query: str, *, k: int = 8, mode: NotesMode = NotesMode.PRIVATE, slide: int | None = None
     ) -> list[Hit]:
-        """The ``k`` best chunks the notes mode lets the chat see, near-duplicates folded together.
+        """The ``k`` best chunks the notes mode lets the chat read, near-duplicates folded together.
 
+        Private notes are searched but never returned: a notes chunk that matches lifts its slide's
+        chunk to its own score, so notes help find slides and nothing of their text leaves the index.
         ``slide`` is the slide the viewer is on; its chunks are favoured. Each hit's ``scores`` holds
         the raw retriever scores ("bm25", "minilm", "use"), "fused", "coverage" (share of the
         question's words in the chunk), "coverage_idf" (the same, weighted by rarity),
@@ -138,7 +149,7 @@ class DeckIndex:
         presence = self._bm25.presence([term for term, _ in terms])
         specific = np.array([s for _, s in terms], dtype=np.float32)
         in_top = presence[:, [h.chunk.id for h in top]].any(axis=1)
-        in_deck = presence[:, self._mask(mode)].any(axis=1)
+        in_deck = presence[:, self._evidence(mode)].any(axis=1)
         # Rare words say what the question is about; everyday words say which language it is in.
         importance = fusion.GENERIC_WEIGHT + specific
         lexical = float((importance * in_top).sum() / importance.sum())
@@ -162,8 +173,8 @@ class DeckIndex:
         deck_coverage = float(presence[:, mask].any(axis=1).mean()) if terms else 0.0
         fused = fusion.fuse(raw, mask, deck_coverage)
         bonus = self._slide_bonus(fused, mask, slide) + self._role_bonus(fused, mask, query)
-        total = fused + bonus
-        ranked = np.argsort(-total, kind="stable")[: int(mask.sum())]
+        total = self._lifted(fused + bonus, mode)
+        ranked = np.argsort(-total, kind="stable")[: int(self._evidence(mode).sum())]
         idf = np.array([self._bm25.idf(t) for t in terms], dtype=np.float32)
         hits = []
         for i, duplicates in fusion.collapse([int(i) for i in ranked], self._dups)[:limit]:
@@ -184,7 +195,21 @@ class DeckIndex:
         return bonus
 
     def _mask(self, mode: NotesMode) -> BoolArray:
+        """What is searched: private notes too, to rank their slides."""
         return self._searchable & ~self._notes if mode is NotesMode.HIDDEN else self._searchable
+
+    def _evidence(self, mode: NotesMode) -> BoolArray:
+        """What may be returned, and so read by the chat and shown: see ``chunking.is_evidence``."""
+        return self._returnable[mode]
+
+    def _lifted(self, total: FloatArray, mode: NotesMode) -> FloatArray:
+        """Scores of the returnable chunks, each slide raised to its best matching private notes."""
+        evidence = self._evidence(mode)
+        lifters = ~evidence & self._mask(mode) & (self._owner >= 0)
+        out = total.copy()
+        np.maximum.at(out, self._owner[lifters], total[lifters])
+        out[~evidence] = -np.inf
+        return out
 
     def _slide_bonus(self, fused: FloatArray, mask: BoolArray, slide: int | None) -> FloatArray:
         bonus = np.zeros_like(fused)

@@ -12,7 +12,7 @@ from typing import Any
 from deckchat.chat.answer import EXTRACTIVE, answer
 from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.core.chat import Answer, Hit, NotesMode
-from deckchat.core.chunking import visible_chunks
+from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
 from deckchat.index.deck_index import DeckIndex, IndexFormatError
 from deckchat.index.fusion import REFUSE_BELOW
@@ -73,15 +73,19 @@ class ChatService:
         conversation_id: str | None = None,
         slide: int | None = None,
         generator: Generator | None = None,
+        notes_mode: NotesMode | None = None,
     ) -> Iterator[str | Reply]:
-        """Yield answer text as it is produced, then one Reply."""
+        """Yield answer text as it is produced, then one Reply.
+
+        ``notes_mode`` overrides the deck's own, for ``deckchat eval`` alone: viewers get the deck's.
+        """
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("Ask a question.", code="empty_question")
         with self.library.db.session() as session:
             deck = self.library.find_ready(session, ref)
             deck_id, index_hash = deck.id, deck.index_hash
-            mode, slide_count = NotesMode(deck.notes_mode), deck.slide_count
+            mode, slide_count = notes_mode or NotesMode(deck.notes_mode), deck.slide_count
             if slide is not None and not 1 <= slide <= slide_count:
                 raise InvalidInput(f"This deck has slides 1 to {slide_count}.", code="invalid_slide")
             conversation = conversations.find(session, conversation_id, deck.id) if conversation_id else None
@@ -94,7 +98,7 @@ class ChatService:
         hits = index.search(query, k=_K, mode=mode, slide=slide)
         if this_slide is not None:
             # "this slide" means the one in view, whatever the words match: answer from it alone.
-            hits = [Hit(c, 1.0) for c in visible_chunks(index.chunks, mode) if c.slide == this_slide] or hits
+            hits = [Hit(c, 1.0) for c in evidence_chunks(index.chunks, mode) if c.slide == this_slide] or hits
         ok = this_slide is not None or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
         history = [Message(m.role, m.content) for m in past]
         final: Answer | None = None
@@ -113,11 +117,12 @@ class ChatService:
             deck_id, index_hash = deck.id, deck.index_hash
         return self._load(deck_id, index_hash)
 
-    def rank_slides(self, ref: str, question: str) -> list[int]:
+    def rank_slides(self, ref: str, question: str, notes_mode: NotesMode | None = None) -> list[int]:
         """The deck's slides by relevance to the question (for retrieval metrics)."""
         with self.library.db.session() as session:
             deck = self.library.find_ready(session, ref)
-            deck_id, index_hash, mode = deck.id, deck.index_hash, NotesMode(deck.notes_mode)
+            deck_id, index_hash = deck.id, deck.index_hash
+            mode = notes_mode or NotesMode(deck.notes_mode)
         return [slide for slide, _ in self._load(deck_id, index_hash).slide_hits(question, mode=mode)]
 
     def _remember(self, conversation_id: str, question: str, final: Answer, slide: int | None) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from deckchat.chat.evidence import evidence_text
+from deckchat.core.chat import NotesMode
 from deckchat.core.citations import strip_markers
 from deckchat.core.errors import InvalidInput
 from deckchat.core.grounding import numbers
@@ -65,24 +66,30 @@ def evaluate(
     decks_dir: Path,
     generator: Generator | None,
     on_progress: Callable[[int, int], None] = lambda done, total: None,
+    notes_mode: NotesMode = NotesMode.PUBLIC,
 ) -> dict[str, Any]:
+    """Answer every row; the notes are taken to be in ``notes_mode`` (public by default: questions
+    of kind ``notes`` can only be answered from notes a viewer may read), whatever the decks' own."""
     deck_ids = {
         name: ensure_deck(service.library, decks_dir / name) for name in dict.fromkeys(r["deck"] for r in qa)
     }
     results = []
     for done, row in enumerate(qa, start=1):
-        results.append(_answer_one(service, deck_ids[row["deck"]], row, generator))
+        results.append(_answer_one(service, deck_ids[row["deck"]], row, generator, notes_mode))
         on_progress(done, len(qa))
     return {"results": results, "metrics": metrics(results)}
 
 
 def _answer_one(
-    service: ChatService, deck_id: str, row: dict[str, Any], generator: Generator | None
+    service: ChatService,
+    deck_id: str,
+    row: dict[str, Any],
+    generator: Generator | None,
+    notes_mode: NotesMode,
 ) -> dict[str, Any]:
     start = time.perf_counter()
-    reply = next(
-        item for item in service.ask(deck_id, row["question"], generator=generator) if isinstance(item, Reply)
-    )
+    asked = service.ask(deck_id, row["question"], generator=generator, notes_mode=notes_mode)
+    reply = next(item for item in asked if isinstance(item, Reply))
     latency = (time.perf_counter() - start) * 1000
     final = reply.answer
     evidence = evidence_text(list(reply.hits), {c.slide for c in final.citations})
@@ -92,7 +99,7 @@ def _answer_one(
         **row,
         **fields,
         "latency_ms": round(latency, 1),
-        "retrieved_slides": service.rank_slides(deck_id, row["question"]),
+        "retrieved_slides": service.rank_slides(deck_id, row["question"], notes_mode),
         "unsupported_numbers": sorted(numbers(strip_markers(final.answer)) - numbers(evidence))
         if not final.refused
         else [],

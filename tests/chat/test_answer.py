@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+import pytest
+
 from deckchat.chat.answer import answer, ground, runaway
 from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.chat.prompt import DECLINE, build_messages
@@ -19,6 +21,7 @@ HITS = [
     ),
     Hit(Chunk(2, ChunkKind.SLIDE, 13, "Missing values\npandas uses NaN and None."), 0.5),
 ]
+SLIDES = [hit for hit in HITS if hit.chunk.kind is ChunkKind.SLIDE]
 
 
 class Scripted:
@@ -44,7 +47,7 @@ def test_a_grounded_generated_answer_is_kept_with_its_citations() -> None:
         answer(
             "How much of the effort goes into data preparation and cleaning?",
             HITS,
-            mode=NotesMode.PRIVATE,
+            mode=NotesMode.PUBLIC,
             answerable=True,
             generator=model,
         )
@@ -53,43 +56,52 @@ def test_a_grounded_generated_answer_is_kept_with_its_citations() -> None:
     # The model's words, then the evidence quoted: the streamed text is the final text.
     assert "".join(str(i) for i in items[:-1]) == final.answer
     assert final.answer.startswith(model.reply + "\n\n> ") and "Cleaning takes most" in final.answer
-    assert "getting data ready" not in final.answer  # private notes are never quoted
     assert (final.refused, final.grounding_replaced) == (False, False)
-    # Private notes informed the answer, but the quote comes from the slide itself.
     [citation] = final.citations
-    assert citation.slide == 7 and citation.quote in HITS[0].chunk.text and "80" not in citation.quote
+    assert citation.slide == 7 and citation.quote in HITS[0].chunk.text + HITS[1].chunk.text
+
+
+def test_evidence_a_viewer_may_not_see_is_refused_before_anything_streams() -> None:
+    model = Scripted("About 80 percent [7].")
+    for mode in (NotesMode.PRIVATE, NotesMode.HIDDEN):
+        items = answer("How much effort?", HITS, mode=mode, answerable=True, generator=model)
+        with pytest.raises(ValueError, match="may not be shown"):
+            next(items)
+    assert model.prompts == []
+    final = _final(
+        list(answer("How much effort?", SLIDES, mode=NotesMode.PRIVATE, answerable=True, generator=None))
+    )
+    assert "80" not in final.answer and [c.slide for c in final.citations] == [7]
 
 
 def test_an_invented_number_is_replaced_by_the_extractive_answer() -> None:
-    final = ground(
-        "About 95 percent of the work is data preparation [7].", "How much?", HITS, NotesMode.PUBLIC, "m"
-    )
+    final = ground("About 95 percent of the work is data preparation [7].", "How much?", HITS, "m")
     assert final.grounding_replaced and not final.refused
     assert "95" not in final.answer and "[7]" in final.answer
 
 
 def test_a_citation_of_a_slide_that_was_not_retrieved_never_reaches_the_reader() -> None:
     # The fact stands in the quoted evidence, so the answer is kept and cited to that evidence instead.
-    final = ground("pandas uses NaN [21].", "How are missing values stored?", HITS, NotesMode.PUBLIC, "m")
+    final = ground("pandas uses NaN [21].", "How are missing values stored?", HITS, "m")
     assert "[21]" not in final.answer and [c.slide for c in final.citations] == [13]
     assert final.answer.startswith("pandas uses NaN.") and not final.grounding_replaced
     # A fact that no quoted evidence holds is not rescued that way.
-    invented = ground("pandas uses Arrow nulls [21].", "What does pandas use?", HITS, NotesMode.PUBLIC, "m")
+    invented = ground("pandas uses Arrow nulls [21].", "What does pandas use?", HITS, "m")
     assert invented.grounding_replaced and "Arrow" not in invented.answer
 
 
 def test_uncited_answers_are_attributed_to_their_evidence() -> None:
-    final = ground("pandas uses NaN and None for missing values.", "Missing?", HITS, NotesMode.PUBLIC, "m")
+    final = ground("pandas uses NaN and None for missing values.", "Missing?", HITS, "m")
     assert not final.grounding_replaced and [c.slide for c in final.citations] == [13]
 
 
 def test_refusals_cite_nothing_and_name_the_closest_slides() -> None:
     final = _final(
-        list(answer("Who is the CEO?", HITS, mode=NotesMode.PRIVATE, answerable=False, generator=None))
+        list(answer("Who is the CEO?", SLIDES, mode=NotesMode.PRIVATE, answerable=False, generator=None))
     )
     assert final.refused and final.citations == ()
     assert final.answer == f"{DECLINE} The closest slides are 7 and 13."
-    declined = ground("The deck doesn't say.", "Who is the CEO?", HITS, NotesMode.PRIVATE, "m")
+    declined = ground("The deck doesn't say.", "Who is the CEO?", HITS, "m")
     assert declined.refused
 
 
@@ -116,7 +128,6 @@ def test_answers_that_add_nothing_or_loop_are_not_kept() -> None:
         "The new item in the Top 10 is the Top 10.",
         "Which item is new in the Top 10?",
         HITS,
-        NotesMode.PUBLIC,
         "m",
     )
     assert echo.grounding_replaced

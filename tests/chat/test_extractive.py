@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deckchat.chat.extractive import extractive_answer
-from deckchat.core.chat import Chunk, ChunkKind, Hit, NotesMode
+from deckchat.core.chat import Chunk, ChunkKind, Hit
 
 TRAITS = Chunk(
     0,
@@ -17,9 +17,7 @@ OTHER = Chunk(2, ChunkKind.SLIDE, 9, "Closing remarks\nThank you")
 
 
 def test_a_short_list_slide_is_quoted_whole_in_reading_order() -> None:
-    text, citations = extractive_answer(
-        "What are the six traits of ideas that stick?", [Hit(TRAITS, 1.0)], NotesMode.PRIVATE
-    )
+    text, citations = extractive_answer("What are the six traits of ideas that stick?", [Hit(TRAITS, 1.0)])
     assert (
         text
         == "Six traits of ideas that stick. Simple. Unexpected. Credible. Concrete. Emotional. Stories. [21]"
@@ -28,22 +26,12 @@ def test_a_short_list_slide_is_quoted_whole_in_reading_order() -> None:
 
 
 def test_a_long_slide_gives_its_best_lines_within_the_budget() -> None:
-    text, citations = extractive_answer(
-        "Where does the sticky idea framework come from?", [Hit(LONG, 1.0)], NotesMode.PRIVATE
-    )
+    text, citations = extractive_answer("Where does the sticky idea framework come from?", [Hit(LONG, 1.0)])
     assert "Chip Heath" in text and len(text) < 400 and text.endswith("[5]")
     assert citations[0].quote == "The sticky idea framework comes from Chip Heath."
 
 
 def test_slides_far_below_the_best_are_left_out() -> None:
     hits = [Hit(TRAITS, 1.0), Hit(OTHER, 0.1)]
-    text, citations = extractive_answer("Which traits make ideas stick?", hits, NotesMode.PRIVATE)
+    text, citations = extractive_answer("Which traits make ideas stick?", hits)
     assert [c.slide for c in citations] == [21] and "Thank you" not in text
-
-
-def test_private_notes_inform_the_text_but_are_never_the_quote() -> None:
-    notes = Chunk(3, ChunkKind.SPEAKER_NOTES, 21, "Chip Heath wrote about six traits of sticky ideas.")
-    _, citations = extractive_answer(
-        "Who wrote about the six traits?", [Hit(notes, 1.0), Hit(TRAITS, 0.9)], NotesMode.PRIVATE
-    )
-    assert all("Chip Heath" not in c.quote for c in citations)

@@ -8,9 +8,9 @@ from deckchat.core.chat import Chunk, ChunkKind, NotesMode
 from deckchat.core.chunking import (
     MAX_WORDS,
     chunk_deck,
+    evidence_chunks,
     slide_reference,
     split_text,
-    visible_chunks,
     word_count,
 )
 from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
@@ -132,9 +132,9 @@ def test_slide_reference(path: tuple[str, ...], expected: int) -> None:
     assert slide_reference(path) == expected
 
 
-def test_notes_modes_filter_at_query_time() -> None:
+def test_only_public_notes_are_evidence() -> None:
     chunks = chunk_deck([slide(1, "A", "a", notes="n")], [doc((("Slide 1",), "section"))])
     assert len(chunks) == 3
-    assert visible_chunks(chunks, NotesMode.HIDDEN) == chunks[:1]
-    assert visible_chunks(chunks, NotesMode.PRIVATE) == chunks
-    assert visible_chunks(chunks, NotesMode.PUBLIC) == chunks
+    assert evidence_chunks(chunks, NotesMode.HIDDEN) == chunks[:1]
+    assert evidence_chunks(chunks, NotesMode.PRIVATE) == chunks[:1]
+    assert evidence_chunks(chunks, NotesMode.PUBLIC) == chunks

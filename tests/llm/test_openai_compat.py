@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import time
 import types
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-import httpx
 import pytest
 
 from deckchat.core.errors import DeckchatError
@@ -20,46 +17,17 @@ from deckchat.llm.base import Message
 from deckchat.llm.openai_compat import OpenAIGenerator
 from deckchat.llm.registry import make_generator
 from deckchat.settings import Settings
+from tests.live import free_port
+from tests.llm.servers import llama_cpp_server
 
 pytestmark = pytest.mark.slow
 
 QUESTION = [Message("user", "Name three colours.")]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """``(base_url, model_id)`` of a llama.cpp server; its log is in the temp dir if it fails."""
-    port, gguf = free_port(), smollm2.gguf_path()
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        yield base_url, wait_for_models(server, base_url, log)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def wait_for_models(server: subprocess.Popen[bytes], base_url: str, log: Path) -> str:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"llama.cpp server exited:\n{log.read_text()}"
-        try:
-            model_id: str = httpx.get(f"{base_url}/models", timeout=2).json()["data"][0]["id"]
-            return model_id
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    raise AssertionError(f"llama.cpp server did not start:\n{log.read_text()}")
+    yield from llama_cpp_server(smollm2.gguf_path(), tmp_path_factory.mktemp("llama-server"))
 
 
 def test_streams_a_reply(llama_server: tuple[str, str], tmp_path: Path) -> None:

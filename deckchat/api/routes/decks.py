@@ -188,7 +188,7 @@ async def get_slides(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> 
 @router.get("/{ref}/notes", response_model=NotesList, responses=_ERRORS)
 async def get_notes(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> NotesList:
     """The notes documents by section, when the deck's notes mode is `public`; otherwise none:
-    `private` notes inform the chat's answers without being shown. Its owner sees them always."""
+    `private` notes only help the chat find slides and are never shown. Its owner sees them always."""
     documents = await run_in_threadpool(library.notes, deck.id) if _notes_shown(deck, caller) else []
     return NotesList.model_validate({"deck_id": deck.id, "documents": documents})
 

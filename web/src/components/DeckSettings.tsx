@@ -7,7 +7,11 @@ type Props = { deck: Deck; onUpdate: (deck: Deck) => void };
 
 const NOTES_MODES: { mode: NotesMode; label: string; hint: string }[] = [
   { mode: "hidden", label: "Hidden", hint: "the chat never uses them" },
-  { mode: "private", label: "Private", hint: "the chat answers from them but never quotes them" },
+  {
+    mode: "private",
+    label: "Private",
+    hint: "they only help the chat find the right slides; no word of them reaches viewers",
+  },
   { mode: "public", label: "Public", hint: "the chat answers from them and quotes them" },
 ];
 
