@@ -31,7 +31,7 @@ def ask(
 ) -> None:
     """Ask a deck a question; the answer cites slides, or says the deck doesn't say."""
     service = ChatService(library())
-    generator = service.generator(llm, llm_model or library().settings.llm_model or None)
+    generator = service.generator(llm, llm_model)
     streamed = False
     reply: Reply | None = None
     for item in service.ask(deck, question, conversation_id=conversation, slide=slide, generator=generator):

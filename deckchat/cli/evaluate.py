@@ -37,7 +37,7 @@ def evaluate_command(
     if not qa.is_file():
         fail(f"{qa}: no such file.")
     service = ChatService(library())
-    generator = service.generator(llm, llm_model or library().settings.llm_model or None)
+    generator = service.generator(llm, llm_model)
     rows = read_qa(qa)
     with Progress(
         TextColumn("answering"), BarColumn(), MofNCompleteColumn(), console=err, transient=True

@@ -58,6 +58,7 @@ class ChatService:
 
     def generator(self, spec: str | None, model: str | None = None) -> Generator | None:
         spec = spec or self.library.settings.llm
+        model = model or self.library.settings.llm_model or None
         if spec == EXTRACTIVE:
             return None
         # Imported here: transformers and torch take seconds to import, and extractive needs neither.
