@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="", description="Base URL printed for decks; empty means http://host:port."
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated "
+        "addresses or networks (127.0.0.1, 10.0.0.0/8, * for any); empty means none: every client is "
+        "counted at the address it connects from.",
+    )
 
     # Limits that keep hostile or absurd uploads from hurting the server.
     max_upload_bytes: int = 200 * 1024 * 1024
