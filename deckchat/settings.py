@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest request body outside file uploads."
     )
+    max_form_fields: int = Field(
+        default=16, ge=8, description="Text fields an upload may carry besides its files."
+    )
+    max_form_bytes: int = Field(
+        default=64 * 1024, ge=16 * 1024, description="Bytes of an upload's text fields, all together."
+    )
     sign_in_rate: str = Field(
         default="10/minute", description="Sign-in and deck-password attempts per address."
     )
