@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="", description="Base URL printed for decks; empty means http://host:port."
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated "
+        "addresses or networks (127.0.0.1, 10.0.0.0/8, * for any); empty means none: every client is "
+        "counted at the address it connects from.",
+    )
 
     # Limits that keep hostile or absurd uploads from hurting the server.
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -86,6 +92,12 @@ class Settings(BaseSettings):
     )
     max_json_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest request body outside file uploads."
+    )
+    max_form_fields: int = Field(
+        default=16, ge=8, description="Text fields an upload may carry besides its files."
+    )
+    max_form_bytes: int = Field(
+        default=64 * 1024, ge=16 * 1024, description="Bytes of an upload's text fields, all together."
     )
     sign_in_rate: str = Field(
         default="10/minute", description="Sign-in and deck-password attempts per address."

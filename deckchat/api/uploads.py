@@ -2,6 +2,10 @@
 
 Starlette's form parser spools whole files into the system temp dir before a route sees them; a 10 GB
 upload would be written out in full before we could refuse it. This parser stops at the limit.
+
+Everything it keeps in memory is bounded as it arrives, sent in chunks or not: the headers of a part,
+the number of text fields and their bytes together, and the body as a whole. Each part is a deck, a
+notes file or a text field, and each kind is counted, so the number of parts is bounded too.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from deckchat.core.errors import InvalidInput, TooLarge
-from deckchat.ingest.limits import Limits
 from deckchat.ingest.validate import SourceFile
+from deckchat.settings import Settings
 
 MAX_NOTES_FILES = 20
 _MAX_FIELD_BYTES = 16 * 1024
+_MAX_HEADER_BYTES = 8 * 1024  # one part's headers together: a name, a file name, a type are enough
+_BOUNDARY_BYTES = 256  # what a part costs besides its headers and data: boundary lines, CRLFs
 _FILE_FIELDS = {"deck", "notes"}
 
 
@@ -41,19 +47,22 @@ class _Part:
 
 
 class _Receiver:
-    def __init__(self, folder: Path, limits: Limits) -> None:
-        self.folder, self.limits = folder, limits
+    def __init__(self, folder: Path, settings: Settings) -> None:
+        self.folder, self.limits, self.settings = folder, settings.limits, settings
         self.upload = Upload()
         self.part = _Part()
         self.header_field = bytearray()
         self.header_value = bytearray()
+        self.header_bytes = 0
         self.headers: dict[str, bytes] = {}
+        self.field_count = 0
+        self.field_bytes = 0
 
     def callbacks(self) -> dict[str, object]:
         return {
             "on_part_begin": self.on_part_begin,
-            "on_header_field": lambda d, s, e: self.header_field.extend(d[s:e]),
-            "on_header_value": lambda d, s, e: self.header_value.extend(d[s:e]),
+            "on_header_field": lambda d, s, e: self.on_header_bytes(self.header_field, d[s:e]),
+            "on_header_value": lambda d, s, e: self.on_header_bytes(self.header_value, d[s:e]),
             "on_header_end": self.on_header_end,
             "on_headers_finished": self.on_headers_finished,
             "on_part_data": self.on_part_data,
@@ -61,7 +70,16 @@ class _Receiver:
         }
 
     def on_part_begin(self) -> None:
-        self.part, self.headers = _Part(), {}
+        self.part, self.headers, self.header_bytes = _Part(), {}, 0
+
+    def on_header_bytes(self, into: bytearray, data: bytes) -> None:
+        self.header_bytes += len(data)
+        if self.header_bytes > _MAX_HEADER_BYTES:
+            raise TooLarge(
+                f"A part of the upload has over {_MAX_HEADER_BYTES // 1024} KiB of headers.",
+                code="part_headers_too_large",
+            )
+        into.extend(data)
 
     def on_header_end(self) -> None:
         self.headers[self.header_field.decode("latin-1").lower()] = bytes(self.header_value)
@@ -80,13 +98,26 @@ class _Receiver:
                 raise InvalidInput(f"Send at most {MAX_NOTES_FILES} notes files.", code="too_many_notes")
             index = len(self.upload.notes) if self.part.name == "notes" else 0
             self.part.sink = (self.folder / f"{self.part.name}-{index}").open("wb")
+            return
+        self.field_count += 1
+        if self.field_count > self.settings.max_form_fields:
+            raise TooLarge(
+                f"Send at most {self.settings.max_form_fields} text fields with a deck.",
+                code="too_many_fields",
+            )
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         part = self.part
         part.size += end - start
         if part.sink is None:
+            self.field_bytes += end - start
             if part.size > _MAX_FIELD_BYTES:
-                raise InvalidInput(f"The form field {part.name!r} is too long.", code="field_too_long")
+                raise InvalidInput(f"The form field {part.name[:40]!r} is too long.", code="field_too_long")
+            if self.field_bytes > self.settings.max_form_bytes:
+                raise TooLarge(
+                    f"The upload's text fields are over {self.settings.max_form_bytes // 1024} KiB together.",
+                    code="fields_too_large",
+                )
             part.data.extend(data[start:end])
             return
         limit = self.limits.max_upload_bytes if part.name == "deck" else self.limits.max_notes_bytes
@@ -121,21 +152,34 @@ def _safe_filename(name: str) -> str:
     return re.sub(r"[\x00-\x1f]", "", base)[:200] or "upload"
 
 
-async def receive_upload(request: Request, folder: Path, limits: Limits) -> Upload:
+def _largest_body(settings: Settings) -> int:
+    """The most bytes an upload within every other limit can take: each of its parts at their largest."""
+    limits = settings.limits
+    parts = 1 + MAX_NOTES_FILES + settings.max_form_fields
+    files = limits.max_upload_bytes + MAX_NOTES_FILES * limits.max_notes_bytes
+    return files + settings.max_form_bytes + parts * (_MAX_HEADER_BYTES + _BOUNDARY_BYTES)
+
+
+async def receive_upload(request: Request, folder: Path, settings: Settings) -> Upload:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise InvalidInput(
             "Upload the deck as multipart/form-data with a 'deck' file field.", code="not_multipart"
         )
-    declared = int(request.headers.get("content-length") or 0)
-    ceiling = limits.max_upload_bytes + MAX_NOTES_FILES * limits.max_notes_bytes
-    if declared > ceiling:
-        raise TooLarge(f"The upload is larger than the {ceiling / 1e6:.0f} MB limit.", code="too_large")
-    receiver = _Receiver(folder, limits)
+    ceiling = _largest_body(settings)
+    too_large = TooLarge(f"The upload is larger than the {ceiling / 1e6:.0f} MB limit.", code="too_large")
+    declared = request.headers.get("content-length") or "0"
+    if not declared.isdigit() or int(declared) > ceiling:
+        raise too_large
+    receiver = _Receiver(folder, settings)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
+    received = 0
     try:
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # a chunked body declares no length: count it as it comes
+            received += len(chunk)
+            if received > ceiling:
+                raise too_large
             parser.write(chunk)
         parser.finalize()
     except MultipartParseError as exc:

@@ -43,7 +43,17 @@ def serve(
     # process; a full collection walked all of it, a 250 ms pause that every request waited out.
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, and then a client on the
+    # same machine could pick the address that its rate limits count: only named proxies may.
+    proxies = config.forwarded_allow_ips.strip()
+    uvicorn.run(
+        app,
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
+    )
 
 
 def _offer_first_sign_in() -> None:

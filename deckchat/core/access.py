@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from deckchat.core.deck import Visibility
-from deckchat.core.errors import DeckchatError
+from deckchat.core.errors import DeckchatError, DeckNotFound
 
 
 class Rule(StrEnum):
@@ -48,13 +48,12 @@ def is_owner(client: Client, deck: DeckFacts) -> bool:
 
 
 def check_view(client: Client, deck: DeckFacts, now: datetime) -> None:
-    """Raise unless the client may view the deck. A private deck is indistinguishable from a missing one."""
+    """Raise unless the client may view the deck. A private deck, and one whose link has expired, is
+    indistinguishable from a missing one: a stranger holding the link learns nothing from it."""
     if is_owner(client, deck):
         return
-    if deck.visibility is Visibility.PRIVATE:
-        raise DeckchatError(f"No deck with id or slug {deck.id!r}.", code="deck_not_found", status=404)
-    if deck.expires_at is not None and deck.expires_at <= now:
-        raise DeckchatError("This deck's link has expired.", code="deck_expired", status=410)
+    if deck.visibility is Visibility.PRIVATE or (deck.expires_at is not None and deck.expires_at <= now):
+        raise DeckNotFound()
     if deck.visibility is Visibility.PASSWORD and (
         deck.password_stamp is None or client.unlocked.get(deck.id) != deck.password_stamp
     ):

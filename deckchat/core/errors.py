@@ -40,6 +40,16 @@ class NotFound(DeckchatError):
     status = 404
 
 
+class DeckNotFound(NotFound):
+    """The one answer for a deck the caller may not know of: unknown, deleted, private or expired for
+    them. It names nothing, not even the id or slug asked for, so no two of these answers differ."""
+
+    code = "deck_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such deck, or it is not shared with you.")
+
+
 class ConversionFailed(DeckchatError):
     """LibreOffice could not turn the file into a PDF, or took too long."""
 

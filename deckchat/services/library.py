@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from deckchat.core.access import DeckFacts
 from deckchat.core.deck import Visibility
-from deckchat.core.errors import DeckchatError, InvalidInput, NotFound
+from deckchat.core.errors import DeckchatError, DeckNotFound, InvalidInput, NotFound
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.accounts import hash_password, password_matches
 from deckchat.services.recent import Recent
@@ -362,7 +362,7 @@ class Library:
     def find(self, session: Session, ref: str) -> DeckRow:
         deck = deck_rows.find_deck(session, ref)
         if deck is None:
-            raise NotFound(f"No deck with id or slug {ref!r}.", code="deck_not_found")
+            raise DeckNotFound()
         return deck
 
     def _view(self, session: Session, deck: DeckRow) -> DeckView:

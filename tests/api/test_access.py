@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -80,7 +81,7 @@ SUCCESS = {
     ("DELETE", "/api/session"): 204,
     ("POST", "/api/session/link"): 400,  # the matrix sends a used link: refused alike for everyone
 }
-NOT_VIEWABLE = {"private": 404, "password": 401, "expired": 410}
+NOT_VIEWABLE = {"private": 404, "password": 401, "expired": 404}
 
 
 def _viewer(visibility: str, client: str) -> bool:
@@ -221,10 +222,20 @@ def test_the_app_refuses_a_route_without_a_rule(tmp_path: Path) -> None:
 
 def _request(world: World, method: str, path: str, visibility: str | None, client: str) -> int:
     deck = world.decks[visibility] if visibility else world.decks["public"]
+    status = _send(world, method, path, deck, client).status_code
+    if status in (200, 202, 204):
+        _restore(world, method, path, visibility)
+    return status
+
+
+def _send(
+    world: World, method: str, path: str, deck: dict[str, str], client: str, ref: str = "slug"
+) -> httpx.Response:
+    """One request for ``deck``, naming it in the path by its ``ref`` (id or slug)."""
     handle = world.accounts.user(OWNER).handle
     url = (
-        path.replace("{ref}", deck["slug"])
-        .replace("{slug}", deck["slug"])
+        path.replace("{ref}", deck[ref])
+        .replace("{slug}", deck[ref])
         .replace("{number}", "1")
         .replace("{name}", deck["image"])
         .replace("{handle}", handle)
@@ -234,9 +245,7 @@ def _request(world: World, method: str, path: str, visibility: str | None, clien
     world.client.cookies.clear()
     response = world.client.request(method, url, **kwargs, **body)
     world.client.cookies.clear()
-    if response.status_code in (200, 202, 204):
-        _restore(world, method, path, visibility)
-    return response.status_code
+    return response
 
 
 def _body(world: World, method: str, path: str) -> dict[str, Any]:
@@ -292,6 +301,50 @@ def test_the_authorization_matrix(world: World) -> None:
     assert not wrong, "\n".join(wrong)
     per_deck = sum("{ref}" in path or "{name}" in path for _, path in ROUTES)
     assert cells == len(CLIENTS) * (len(VISIBILITIES) * per_deck + len(ROUTES) - per_deck) == 492
+
+
+# Headers that differ between any two responses: the time, and a new viewer cookie's random value.
+_VARYING = {"date", "set-cookie"}
+
+
+def _as_compared(response: httpx.Response) -> tuple[int, dict[str, str], bytes, bool]:
+    headers = {k: v for k, v in response.headers.items() if k not in _VARYING}
+    return response.status_code, headers, response.content, "set-cookie" in response.headers
+
+
+def test_a_refused_deck_answers_as_an_unknown_one(world: World) -> None:
+    """A private deck, one whose link has expired and a deleted one, asked for by id or by slug, answer
+    a stranger (anonymous, or another presenter) on every route that names a deck or its image exactly
+    as a deck that never existed does: the same status, headers and body, byte for byte."""
+    deleted = _ingest(world.library, world.accounts, world.folder, "public", "-deleted")
+    world.library.remove(deleted["id"])
+    refused = {"private": world.decks["private"], "expired": world.decks["expired"], "deleted": deleted}
+    unknown = {
+        "id": "0123456789abcdef",
+        "slug": "no-such-deck-0123456789abcdef0123",
+        "image": "0" * 64 + ".webp",
+    }
+    per_deck = [key for key in ROUTES if any(p in key[1] for p in ("{ref}", "{slug}", "{name}"))]
+    different, compared = [], 0
+    for method, path in per_deck:
+        for client in ("anonymous", "other_owner"):
+            expected = _as_compared(_send(world, method, path, unknown, client))
+            if path.startswith("/api") or path.startswith("/media"):
+                assert expected[0] == 404, (method, path, expected)
+            for name, deck in refused.items():
+                for ref in ("id", "slug"):
+                    got = _as_compared(_send(world, method, path, deck, client, ref))
+                    compared += 1
+                    if got != expected:
+                        different.append(
+                            f"{method} {path} [{name} by {ref}] as {client}: {got} != {expected}"
+                        )
+    assert not different, "\n".join(different)
+    assert compared == len(per_deck) * 2 * 3 * 2 == 192
+    body = _send(world, "GET", "/api/decks/{ref}", refused["private"], "anonymous").json()
+    assert body == {
+        "error": {"code": "deck_not_found", "message": "No such deck, or it is not shared with you."}
+    }
 
 
 def test_a_private_deck_s_image_is_its_owner_s_alone(world: World) -> None:

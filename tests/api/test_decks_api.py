@@ -124,7 +124,7 @@ def test_errors_follow_the_contract(client: TestClient) -> None:
     missing = client.get("/api/decks/nope")
     assert missing.status_code == 404
     assert missing.json() == {
-        "error": {"code": "deck_not_found", "message": "No deck with id or slug 'nope'."}
+        "error": {"code": "deck_not_found", "message": "No such deck, or it is not shared with you."}
     }
     assert client.post("/api/decks", data={"title": "x"}).json()["error"]["code"] == "not_multipart"
     no_deck = client.post("/api/decks", files=[("notes", ("n.md", b"# hi"))])

@@ -90,7 +90,7 @@ def test_add_list_show_rm(tmp_path: Path, decks_dir: Path) -> None:
     gone = deckchat(home, "show", deck["id"])
     assert gone.returncode == 1
     assert gone.stderr.strip().splitlines() == [
-        f"error: No deck with id or slug '{deck['id']}'. [deck_not_found]"
+        "error: No such deck, or it is not shared with you. [deck_not_found]"
     ]
 
 

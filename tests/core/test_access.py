@@ -54,11 +54,22 @@ def test_a_password_unlocks_until_it_changes() -> None:
 
 def test_an_expired_link_stops_everyone_but_the_owner() -> None:
     past, future = NOW - timedelta(seconds=1), NOW + timedelta(days=1)
-    assert code(check_view, ANONYMOUS, deck(Visibility.PUBLIC, expires=past)) == "410 deck_expired"
+    # A stranger learns no more from an expired link than from an unknown one.
+    assert code(check_view, ANONYMOUS, deck(Visibility.PUBLIC, expires=past)) == "404 deck_not_found"
+    assert code(check_view, OTHER, deck(Visibility.PASSWORD, expires=past)) == "404 deck_not_found"
     assert code(check_view, ANONYMOUS, deck(Visibility.PUBLIC, expires=future)) is None
     assert code(check_view, OWNER, deck(Visibility.PUBLIC, expires=past)) is None
-    # Expired or not, a private deck stays indistinguishable from a missing one.
     assert code(check_view, ANONYMOUS, deck(Visibility.PRIVATE, expires=past)) == "404 deck_not_found"
+
+
+def test_a_refusal_to_a_stranger_names_nothing() -> None:
+    """The private deck's id must not be in its refusal: it would tell a slug holder that it exists."""
+    past = NOW - timedelta(seconds=1)
+    for facts in (deck(Visibility.PRIVATE), deck(Visibility.UNLISTED, expires=past)):
+        with pytest.raises(DeckchatError) as refused:
+            check_view(ANONYMOUS, facts, NOW)
+        assert facts.id not in refused.value.message
+        assert refused.value.message == "No such deck, or it is not shared with you."
 
 
 @pytest.mark.parametrize("visibility", list(Visibility))

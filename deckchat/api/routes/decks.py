@@ -84,7 +84,7 @@ async def upload_deck(
     `description`, `visibility`, `password` and `expires_at` fields. Ingestion runs in the
     background; watch `/progress`."""
     with library.scratch() as folder:
-        upload = await receive_upload(request, folder, library.settings.limits)
+        upload = await receive_upload(request, folder, library.settings)
         visibility = upload.fields.get("visibility") or "unlisted"
         if visibility not in _VISIBILITIES:
             raise InvalidInput(
@@ -152,7 +152,7 @@ async def replace_deck(
     """Upload a new version (`deck` file and any `notes` files) under the same link. The deck serves
     its current version until the new one is ready; follow it through the deck's `replacing`."""
     with library.scratch() as folder:  # the owner check has run: nobody else gets a large body read
-        upload = await receive_upload(request, folder, library.settings.limits)
+        upload = await receive_upload(request, folder, library.settings)
         assert upload.deck is not None
         deck_id, job_id = await run_in_threadpool(library.replace, deck.id, upload.deck, upload.notes)
     if supervisor is not None:
