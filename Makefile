@@ -1,8 +1,13 @@
 # The two commands of the README: `make demo` and `make test`. Both set everything up first.
-.PHONY: setup demo serve test lint bench clean
+.PHONY: setup lock demo serve test lint bench clean
 
 setup:
 	@bash scripts/setup.sh
+
+# Re-resolve requirements*.lock after editing pyproject.toml; a deliberate step, committed with its change.
+# LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins forward.
+lock:
+	@bash scripts/lock.sh $(LOCK_ARGS)
 
 demo: setup
 	@.venv/bin/deckchat serve --demo
@@ -20,4 +25,4 @@ bench: setup
 	@.venv/bin/python bench/ingest.py; .venv/bin/python bench/chat.py; .venv/bin/python bench/offload.py
 
 clean:
-	rm -rf .venv web/node_modules deckchat/web_dist
+	rm -rf .venv .cache/lock-tools web/node_modules deckchat/web_dist

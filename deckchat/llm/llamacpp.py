@@ -21,7 +21,9 @@ class LlamaCppGenerator:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise MissingDependency("Running a GGUF needs llama-cpp-python: pip install it.") from exc
+            raise MissingDependency(
+                "Running a GGUF needs llama-cpp-python (a dev dependency): run make setup."
+            ) from exc
         self.name = name or f"llama.cpp:{gguf.name}"
         # llama-cpp-python defaults to half the cores; decoding one sequence wants all of them.
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
