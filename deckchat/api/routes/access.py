@@ -25,7 +25,7 @@ from deckchat.services.library import facts_of
 
 router = APIRouter(prefix="/api", tags=["access"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 410, 422, 429)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422, 429)
 }
 
 

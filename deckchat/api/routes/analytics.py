@@ -14,7 +14,7 @@ from deckchat.services import analytics
 
 router = APIRouter(prefix="/api/decks", tags=["analytics"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 410, 422)
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
 }
 
 

@@ -20,7 +20,7 @@ from deckchat.services.chat import Reply
 
 router = APIRouter(prefix="/api/decks", tags=["chat"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 404, 409, 410, 413, 422, 429, 503)
+    code: {"model": ErrorBody} for code in (401, 404, 409, 413, 422, 429, 503)
 }
 
 

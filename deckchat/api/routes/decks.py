@@ -26,7 +26,7 @@ from deckchat.services.views import DeckView
 
 router = APIRouter(prefix="/api/decks", tags=["decks"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 410, 413, 415, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 415, 422)
 }
 _VISIBILITIES = {"public", "unlisted", "private", "password"}
 _PROGRESS_POLL_S = 0.3
