@@ -1,27 +1,24 @@
-"""From retrieved evidence to an Answer: generate (or extract), map citations, check grounding, refuse."""
+"""From retrieved evidence to an Answer: extract, or generate and verify before showing; refuse.
+
+Nothing a viewer is shown is taken back: generated text streams a whole, verified sentence at a time
+(chat/verify.py), and the final answer is exactly what streamed.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
-from deckchat.chat.evidence import Sentence, check_shown, evidence_text, sentences
-from deckchat.chat.extractive import Extract, extract, extractive_answer
-from deckchat.chat.prompt import DECLINE, build_messages, recites_rules
+from deckchat.chat.evidence import Sentence, check_shown, sentences
+from deckchat.chat.extractive import Extract, extract
+from deckchat.chat.prompt import DECLINE, build_messages
+from deckchat.chat.verify import attribute, sentences_of, verify
 from deckchat.core.chat import Answer, Citation, Hit, NotesMode
-from deckchat.core.citations import cited_slides, strip_markers
-from deckchat.core.grounding import check
+from deckchat.core.citations import cited_slides
 from deckchat.index.tokens import tokenize
 from deckchat.llm.base import Generator, Message
 
 EXTRACTIVE = "extractive"
 _MAX_TOKENS = 160
-_PROMPT_ECHO = re.compile(r"</?evidence|^\s*question:", re.IGNORECASE | re.MULTILINE)
-_MIN_REPEATED_LINE = 20
-_SUPPORTED_SHARE = 0.5
-_DECLINED = re.compile(
-    r"doesn.t say|does not say|not in the (deck|evidence)|no information|cannot answer", re.I
-)
 
 
 def refusal(hits: Sequence[Hit], llm: str) -> Answer:
@@ -40,7 +37,7 @@ def answer(
     generator: Generator | None,
     history: Sequence[Message] = (),
 ) -> Iterator[str | Answer]:
-    """Yield the answer's text as it is produced, then the final Answer (whose text may differ).
+    """Yield the answer's text as it is produced, then the final Answer, whose text is what was yielded.
 
     ``hits`` must hold only what the notes mode lets a viewer see (``DeckIndex.search`` returns just
     that): everything here, the prompt included, may reach the viewer.
@@ -52,80 +49,45 @@ def answer(
         yield final.answer
         yield final
         return
-    if generator is None:
-        text, citations = extractive_answer(question, list(hits))
-        yield text
-        yield Answer(text, tuple(citations), refused=False, llm=llm)
-        return
     found = extract(question, list(hits))
-    pieces: list[str] = []
+    if generator is None:
+        yield found.text
+        yield Answer(found.text, tuple(found.citations), refused=False, llm=llm)
+        return
     prompt = build_messages(question, _quoted_first(hits, found), history)
-    for piece in generator.stream(prompt, max_tokens=_MAX_TOKENS):
-        pieces.append(piece)
-        if runaway("".join(pieces)):
-            pieces.pop()  # the model started echoing its prompt or repeating itself: stop it there
+    shown = ""
+    declined = False
+    quoted = {c.slide for c in found.citations}
+    for sentence in sentences_of(generator.stream(prompt, max_tokens=_MAX_TOKENS)):
+        verdict = verify(sentence, shown, question, hits, quoted)
+        if verdict.stop:
+            declined = verdict.stop == "declined" and not shown
             break
-        yield piece
-    streamed = "".join(pieces)
-    final = ground(streamed.strip(), question, list(hits), llm, found)
-    if not final.grounding_replaced and final.answer.startswith(streamed.strip()):
-        yield final.answer[len(streamed.strip()) :]  # the quoted evidence that follows the model's words
+        shown += verdict.shown
+        yield verdict.shown
+    final = finish(shown, hits, found, llm, declined=declined)
+    yield final.answer[len(shown) :]
     yield final
 
 
-def ground(text: str, question: str, hits: list[Hit], llm: str, found: Extract | None = None) -> Answer:
-    """Keep a generated answer only if every fact in it is in the evidence it cites.
+def finish(shown: str, hits: Sequence[Hit], found: Extract, llm: str, *, declined: bool = False) -> Answer:
+    """The answer that begins with the verified text already shown, followed by the quoted evidence.
 
-    A kept answer is followed by the evidence passages, quoted: a small model's paraphrase drops
-    detail (the six items of a list, the figures of a table), and the quotes are what it rests on.
+    A small model's paraphrase drops detail (the six items of a list, the figures of a table), and the
+    quotes are what it rests on. With nothing shown, the extractive answer stands alone, or the
+    model's refusal does.
     """
-    if not text or _DECLINED.search(text):
-        return refusal(hits, llm)
-    found = found or extract(question, hits)
-    if recites_rules(text):
-        return _replaced(found, llm)
-    if not says_something(text, question, "\n".join(hit.chunk.text for hit in hits)):
-        return _replaced(found, llm)
+    if not shown.strip():
+        if declined:
+            return refusal(hits, llm)
+        return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
+    text = shown.rstrip()
     retrieved = {hit.chunk.slide for hit in hits}
-    cited = cited_slides(text) or _attribute(text, hits)
-    quoted_slides = [c.slide for c in found.citations]
-    if not (cited and set(cited) <= retrieved and not check(text, evidence_text(hits, set(cited)))):
-        # Small models often cite the wrong block; facts all found in the quoted passages still stand,
-        # cited to those passages instead of the model's markers.
-        if not quoted_slides or check(text, evidence_text(hits, set(quoted_slides))):
-            return _replaced(found, llm)
-        text, cited = strip_markers(text), []
-    pool = sentences(hits)
+    cited = [s for s in cited_slides(text) if s in retrieved] or attribute(text, hits)
+    pool = sentences(list(hits))
     citations = [_citation(slide, text, pool) for slide in cited if slide]
     citations += [c for c in found.citations if c.slide not in cited]
-    quoted = f"{text}\n\n> {found.text}" if found.text else text
-    return Answer(quoted, tuple(citations), False, llm)
-
-
-def _replaced(found: Extract, llm: str) -> Answer:
-    return Answer(found.text, tuple(found.citations), refused=False, llm=llm, grounding_replaced=True)
-
-
-def runaway(text: str) -> bool:
-    """Generated text that echoes the prompt's markup or rules, or repeats a whole line of itself."""
-    if _PROMPT_ECHO.search(text) or recites_rules(text):
-        return True
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = [line for line in lines if len(line) >= _MIN_REPEATED_LINE]
-    return len(lines) != len(set(lines))
-
-
-def says_something(text: str, question: str, evidence: str) -> bool:
-    """An answer must add words from the evidence to the question's, and mostly the evidence's words.
-
-    "The new item in the OWASP Top 10 is the OWASP Top 10" states no fact to check, and "the presenter
-    is an expert" states one the evidence never made; both are replaced by the extractive answer.
-    """
-    new = set(tokenize(strip_markers(text))) - set(tokenize(question))
-    if not new:
-        return False
-    supported = new.intersection(tokenize(evidence))
-    return len(supported) >= 1 and len(supported) >= _SUPPORTED_SHARE * len(new)
+    return Answer(shown + (f"\n\n> {found.text}" if found.text else ""), tuple(citations), False, llm)
 
 
 def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:
@@ -133,14 +95,6 @@ def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:
     by_id = {hit.chunk.id: hit for hit in hits}
     first = [by_id[i] for i in found.chunks if i in by_id]
     return first + [hit for hit in hits if hit.chunk.id not in found.chunks]
-
-
-def _attribute(text: str, hits: list[Hit]) -> list[int]:
-    """Slides for an answer the model didn't cite: the evidence sharing the most words with it."""
-    words = set(tokenize(text))
-    overlap = {hit.chunk.slide: len(words.intersection(tokenize(hit.chunk.text))) for hit in reversed(hits)}
-    best = max(overlap.values(), default=0)
-    return [slide for slide, count in overlap.items() if count == best and count > 0][:1]
 
 
 def _citation(slide: int, text: str, pool: list[Sentence]) -> Citation:

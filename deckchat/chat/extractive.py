@@ -57,11 +57,6 @@ def extract(question: str, hits: list[Hit]) -> Extract:
     return Extract(_cited_text(passages), citations, [c for c in chosen if c in kept])
 
 
-def extractive_answer(question: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
-    found = extract(question, hits)
-    return found.text, found.citations
-
-
 def _chosen_chunks(ranked: list[tuple[float, Sentence]]) -> list[int]:
     """The chunks of the best lines, strongest first, while they stay close to the best."""
     best = ranked[0][0]

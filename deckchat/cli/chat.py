@@ -48,10 +48,7 @@ def ask(
     if streamed:
         sys.stdout.write("\n")
     if reply.answer.grounding_replaced:
-        err.print(
-            "[yellow]The generated answer was not supported by the deck; this is the extractive answer:[/]"
-        )
-        sys.stdout.write(reply.answer.answer + "\n")
+        err.print("[dim](the model's answer was not supported by the deck: this is the deck's own text)[/]")
     for citation in reply.answer.citations:
         err.print(f"  [slide {citation.slide}] {citation.quote}", highlight=False, markup=False)
     err.print(f"(conversation {reply.conversation_id}; {reply.answer.llm})", highlight=False, markup=False)

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from deckchat.chat.answer import answer, ground, runaway
+from deckchat.chat.answer import answer
 from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.chat.prompt import DECLINE, build_messages
 from deckchat.core.chat import Answer, Chunk, ChunkKind, Hit, NotesMode
@@ -74,25 +74,49 @@ def test_evidence_a_viewer_may_not_see_is_refused_before_anything_streams() -> N
     assert "80" not in final.answer and [c.slide for c in final.citations] == [7]
 
 
-def test_an_invented_number_is_replaced_by_the_extractive_answer() -> None:
-    final = ground("About 95 percent of the work is data preparation [7].", "How much?", HITS, "m")
+def ask(reply: str, question: str, hits: list[Hit] = HITS) -> tuple[str, Answer]:
+    """What the viewer is sent, joined, and the final answer; the final text must be what was sent."""
+    items = list(answer(question, hits, mode=NotesMode.PUBLIC, answerable=True, generator=Scripted(reply)))
+    final = _final(items)
+    streamed = "".join(str(i) for i in items[:-1])
+    assert streamed == final.answer  # nothing shown is ever taken back
+    return streamed, final
+
+
+def test_an_invented_number_is_never_shown() -> None:
+    streamed, final = ask("About 95 percent of the work is data preparation [7].", "How much?")
     assert final.grounding_replaced and not final.refused
-    assert "95" not in final.answer and "[7]" in final.answer
+    assert "95" not in streamed and "[7]" in streamed
+
+
+def test_verified_sentences_stand_and_the_first_unsupported_one_ends_the_answer() -> None:
+    streamed, final = ask(
+        "Cleaning takes most of the effort [7]. About 80 percent goes into it [7]. It costs 4 million [7].",
+        "How much of the effort goes into cleaning?",
+    )
+    assert streamed.startswith("Cleaning takes most of the effort [7]. About 80 percent goes into it [7].")
+    assert "4 million" not in streamed and not final.grounding_replaced
+    assert streamed.endswith("\n\n> Data preparation. Cleaning takes most of the effort. [7]")
 
 
 def test_a_citation_of_a_slide_that_was_not_retrieved_never_reaches_the_reader() -> None:
-    # The fact stands in the quoted evidence, so the answer is kept and cited to that evidence instead.
-    final = ground("pandas uses NaN [21].", "How are missing values stored?", HITS, "m")
-    assert "[21]" not in final.answer and [c.slide for c in final.citations] == [13]
-    assert final.answer.startswith("pandas uses NaN.") and not final.grounding_replaced
+    # The fact stands in the quoted evidence, so the sentence is shown without the wrong marker.
+    streamed, final = ask("pandas uses NaN [21].", "How are missing values stored?")
+    assert "[21]" not in streamed and [c.slide for c in final.citations] == [13]
+    assert streamed.startswith("pandas uses NaN.") and not final.grounding_replaced
     # A fact that no quoted evidence holds is not rescued that way.
-    invented = ground("pandas uses Arrow nulls [21].", "What does pandas use?", HITS, "m")
-    assert invented.grounding_replaced and "Arrow" not in invented.answer
+    streamed, invented = ask("pandas uses Arrow nulls [21].", "What does pandas use?")
+    assert invented.grounding_replaced and "Arrow" not in streamed
 
 
 def test_uncited_answers_are_attributed_to_their_evidence() -> None:
-    final = ground("pandas uses NaN and None for missing values.", "Missing?", HITS, "m")
-    assert not final.grounding_replaced and [c.slide for c in final.citations] == [13]
+    _, final = ask("pandas uses NaN and None for missing values.", "Missing?")
+    assert not final.grounding_replaced and [c.slide for c in final.citations][:1] == [13]
+
+
+def test_a_model_that_declines_gives_a_refusal() -> None:
+    streamed, final = ask("The deck doesn't say.", "Who is the CEO?")
+    assert final.refused and final.citations == () and streamed.startswith(DECLINE)
 
 
 def test_refusals_cite_nothing_and_name_the_closest_slides() -> None:
@@ -101,8 +125,6 @@ def test_refusals_cite_nothing_and_name_the_closest_slides() -> None:
     )
     assert final.refused and final.citations == ()
     assert final.answer == f"{DECLINE} The closest slides are 7 and 13."
-    declined = ground("The deck doesn't say.", "Who is the CEO?", HITS, "m")
-    assert declined.refused
 
 
 def test_deck_text_is_delimited_data_in_the_prompt() -> None:
@@ -123,16 +145,9 @@ def test_follow_ups_borrow_the_previous_question() -> None:
     assert not about_this_slide("What is a DataFrame?")
 
 
-def test_answers_that_add_nothing_or_loop_are_not_kept() -> None:
-    echo = ground(
-        "The new item in the Top 10 is the Top 10.",
-        "Which item is new in the Top 10?",
-        HITS,
-        "m",
-    )
-    assert echo.grounding_replaced
-    assert runaway("The answer is:\n<evidence>") and runaway("The answer is the cleaning step.\n" * 2)
-    assert not runaway("Cleaning takes most of the effort [7].\nAbout 80 percent.")
+def test_answers_that_add_nothing_are_not_shown() -> None:
+    streamed, echo = ask("The new item in the Top 10 is the Top 10.", "Which item is new in the Top 10?")
+    assert echo.grounding_replaced and "new item" not in streamed
 
 
 def test_generation_stops_when_the_model_starts_looping() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deckchat.chat.extractive import extractive_answer
+from deckchat.chat.extractive import extract
 from deckchat.core.chat import Chunk, ChunkKind, Hit
 
 TRAITS = Chunk(
@@ -17,7 +17,8 @@ OTHER = Chunk(2, ChunkKind.SLIDE, 9, "Closing remarks\nThank you")
 
 
 def test_a_short_list_slide_is_quoted_whole_in_reading_order() -> None:
-    text, citations = extractive_answer("What are the six traits of ideas that stick?", [Hit(TRAITS, 1.0)])
+    found = extract("What are the six traits of ideas that stick?", [Hit(TRAITS, 1.0)])
+    text, citations = found.text, found.citations
     assert (
         text
         == "Six traits of ideas that stick. Simple. Unexpected. Credible. Concrete. Emotional. Stories. [21]"
@@ -26,12 +27,14 @@ def test_a_short_list_slide_is_quoted_whole_in_reading_order() -> None:
 
 
 def test_a_long_slide_gives_its_best_lines_within_the_budget() -> None:
-    text, citations = extractive_answer("Where does the sticky idea framework come from?", [Hit(LONG, 1.0)])
+    found = extract("Where does the sticky idea framework come from?", [Hit(LONG, 1.0)])
+    text, citations = found.text, found.citations
     assert "Chip Heath" in text and len(text) < 400 and text.endswith("[5]")
     assert citations[0].quote == "The sticky idea framework comes from Chip Heath."
 
 
 def test_slides_far_below_the_best_are_left_out() -> None:
     hits = [Hit(TRAITS, 1.0), Hit(OTHER, 0.1)]
-    text, citations = extractive_answer("Which traits make ideas stick?", hits)
+    found = extract("Which traits make ideas stick?", hits)
+    text, citations = found.text, found.citations
     assert [c.slide for c in citations] == [21] and "Thank you" not in text

@@ -13,9 +13,7 @@ from deckchat.api.schemas import Analytics, ErrorBody, ViewedSlide
 from deckchat.services import analytics
 
 router = APIRouter(prefix="/api/decks", tags=["analytics"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
-}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)}
 
 
 @router.post("/{ref}/views", status_code=204, responses=_ERRORS)
