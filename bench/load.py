@@ -303,20 +303,19 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def add_decks(args: argparse.Namespace, home: Path) -> dict[str, str]:
+def add_decks(names: list[str], decks_dir: Path, home: Path) -> dict[str, str]:
     home.mkdir()
     slugs = {}
-    for name in args.deck:
+    for name in names:
         say(f"deckchat add {name} ...")
-        slugs[name] = add_deck(args.decks_dir / name, home)
+        slugs[name] = add_deck(decks_dir / name, home)
     return slugs
 
 
 def audience_benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """The room and the floods against the server's limits, then against the limits before them."""
+    talk = add_decks(args.deck[:1], args.decks_dir, tmp / "home")[args.deck[0]]
     home = tmp / "home"
-    slugs = add_decks(args, home)
-    talk = next(iter(slugs.values()))
     serve = [sys.executable, "-m", "deckchat.cli.main", "serve"]
     runs = {}
     for label, limits in (("defaults", {}), ("before", LIMITS_BEFORE)):
@@ -366,7 +365,7 @@ def print_audience_report(result: dict[str, Any]) -> None:
 
 def benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     home = tmp / "home"
-    slugs = add_decks(args, home)
+    slugs = add_decks(args.deck, args.decks_dir, home)
     port, static_port = free_port(), free_port()
     url, static_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{static_port}"
     env = deckchat_env(home, DECKCHAT_LLM="extractive", DECKCHAT_PORT=str(port))
