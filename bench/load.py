@@ -7,9 +7,10 @@ starts `deckchat serve` (DECKCHAT_LLM=extractive) as a subprocess on a free port
                 then page through the slide images with short think times. An image the viewer has
                 fetched before is asked for again with If-None-Match, as a browser revalidates.
   20 chatters - POST /api/decks/{slug}/chat with the deck's real questions from qa.jsonl every
-                0.5-2 s, ignoring Retry-After: the flood the rate limit exists for.
-Every client connects from 127.0.0.1 and none fakes another address, so the per-address chat limit
-(DECKCHAT_CHAT_RATE_PER_IP, 30/minute by default) answers most questions 429; each must carry
+                0.5-2 s, ignoring Retry-After: the flood the rate limits exist for.
+Every client connects from 127.0.0.1 and none fakes another address. Each chatter asks about twice
+its session's limit (DECKCHAT_CHAT_RATE_PER_SESSION, 20/minute), and together they pass the address's
+(DECKCHAT_CHAT_RATE_PER_IP, 300/minute), so many questions are answered 429; each must carry
 Retry-After.
 Baseline, in the same run: the same viewers, without the API calls and without the chat, fetching
 the same image files from a bare Starlette StaticFiles app under uvicorn (the server stack minus
@@ -18,6 +19,13 @@ Two ratios come of it: slide image p95, and the server's CPU time per request (s
 latency on a machine other jobs share).
 Target on a 2-core machine: slide image p95 < 20 ms. Exit status 1 on any 5xx, any connection error,
 any 429 without Retry-After, or when the target is missed.
+
+--audience N runs a different load instead (see load_audience.py): a talk's room of N viewers on one
+address asking at a realistic pace (--pace), a client flooding with one session and one dropping its
+cookie with every question (--flood a second each), against the first deck. Baseline, in the same
+run: the same load against a server with the limits deckchat had before (30/minute per address, no
+limit on new sessions). Targets: >= 99% of the room's questions answered (at most one retry, after
+Retry-After), >= 90% of the one-session flooder's questions refused. Exit status 1 when missed.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from load_audience import checks, figures, print_audience, run_audience  # beside this script
 from load_clients import TIMEOUT_S, Deck, Phase, Sample, run_phase  # beside this script, on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,6 +57,11 @@ DEFAULT_DECKS = [
     "ms-python-pandas-series-dataframe.pptx",
 ]
 IMAGE_TARGET_MS = 20.0
+# The chat limits before the audience defaults: every question of a room on one address shared 30.
+LIMITS_BEFORE = {
+    "DECKCHAT_CHAT_RATE_PER_IP": "30/minute",
+    "DECKCHAT_VIEWER_SESSIONS_PER_IP": "1000000/minute",
+}
 
 
 # ---- the servers ----------------------------------------------------------------------------------
@@ -289,13 +303,69 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    home = tmp / "home"
+def add_decks(names: list[str], decks_dir: Path, home: Path) -> dict[str, str]:
     home.mkdir()
     slugs = {}
-    for name in args.deck:
+    for name in names:
         say(f"deckchat add {name} ...")
-        slugs[name] = add_deck(args.decks_dir / name, home)
+        slugs[name] = add_deck(decks_dir / name, home)
+    return slugs
+
+
+def audience_benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """The room and the floods against the server's limits, then against the limits before them."""
+    talk = add_decks(args.deck[:1], args.decks_dir, tmp / "home")[args.deck[0]]
+    home = tmp / "home"
+    serve = [sys.executable, "-m", "deckchat.cli.main", "serve"]
+    runs = {}
+    for label, limits in (("defaults", {}), ("before", LIMITS_BEFORE)):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = deckchat_env(home, DECKCHAT_LLM="extractive", DECKCHAT_PORT=str(port), **limits)
+        with running(serve, env, home, f"{url}/api/decks/{talk}"):
+            deck = load_decks(url, {args.deck[0]: talk}, args.decks_dir / "qa.jsonl")[0]
+            warm_up_chat(url, [deck])
+            say(f"audience, {label} limits: {args.seconds:.0f} s ...")
+            room = run_audience(
+                url,
+                deck,
+                viewers=args.audience,
+                pace=args.pace,
+                flood=args.flood,
+                seconds=args.seconds,
+                seed=args.seed,
+            )
+        runs[label] = figures(room)
+    return {
+        "deck": talk,
+        "viewers": args.audience,
+        "pace_per_10_minutes": args.pace,
+        "flood_per_second": args.flood,
+        "seconds": args.seconds,
+        "runs": runs,
+        "checks": checks(runs["defaults"]),
+    }
+
+
+def print_audience_report(result: dict[str, Any]) -> None:
+    print(
+        f"deckchat audience benchmark: {result['viewers']} viewers on one address asking "
+        f"{result['pace_per_10_minutes']:g} questions per 10 minutes each, plus two clients flooding at "
+        f"{result['flood_per_second']:g} questions a second; deck {result['deck']}, "
+        f"{result['seconds']:.0f} s\n"
+    )
+    print_audience("the server's limits (defaults)", result["runs"]["defaults"])
+    print_audience(
+        "baseline: the limits before (30/minute per address, new sessions unlimited)",
+        result["runs"]["before"],
+    )
+    for label, ok in result["checks"].items():
+        print(f"{label:<40} {'PASS' if ok else 'FAIL'}")
+
+
+def benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    home = tmp / "home"
+    slugs = add_decks(args.deck, args.decks_dir, home)
     port, static_port = free_port(), free_port()
     url, static_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{static_port}"
     env = deckchat_env(home, DECKCHAT_LLM="extractive", DECKCHAT_PORT=str(port))
@@ -345,7 +415,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--chat-rate-per-ip",
         help="DECKCHAT_CHAT_RATE_PER_IP for the server, e.g. 1000/minute to time answers, not refusals "
-        "(default: the server's own, 30/minute)",
+        "(default: the server's own, 300/minute)",
+    )
+    parser.add_argument(
+        "--audience",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: a room of N viewers on one address, and two flooding clients (see above)",
+    )
+    parser.add_argument(
+        "--pace", type=float, default=3, help="--audience: questions per viewer per 10 minutes (default 3)"
+    )
+    parser.add_argument(
+        "--flood", type=float, default=10, help="--audience: each flooder's questions a second (default 10)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the simulated clients' choices")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -365,11 +448,11 @@ def main() -> int:
         serve_static(args.serve_static, args.port)
         return 0
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-load-") as tmp:
-        result = benchmark(args, Path(tmp))
+        result = (audience_benchmark if args.audience else benchmark)(args, Path(tmp))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print_report(result)
+        (print_audience_report if args.audience else print_report)(result)
     return 0 if all(result["checks"].values()) else 1
 
 

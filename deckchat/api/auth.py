@@ -52,6 +52,12 @@ class Caller:
     def client(self) -> Client:
         return Client(self.user.id if self.user else None, self.unlocked)
 
+    @property
+    def session(self) -> str | None:
+        """Whom the per-session chat limit counts: the signed-in presenter, else the browser's viewer
+        session (None before it has one). A viewer id has no ':', so the two never meet."""
+        return f"user:{self.user.id}" if self.user else self.viewer_id
+
 
 # --- the viewer's signed cookie ----------------------------------------------------------------------
 

@@ -136,6 +136,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         llm="extractive",
         chat_rate_per_ip="10000/minute",
         chat_rate_per_session="10000/minute",
+        viewer_sessions_per_ip="10000/minute",
         sign_in_rate="10000/minute",
     )
     app = create_app(settings, run_jobs=False)

@@ -38,6 +38,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[A
         llm="extractive",
         chat_rate_per_ip="100000/minute",
         chat_rate_per_session="100000/minute",
+        viewer_sessions_per_ip="100000/minute",
         sign_in_rate="100000/minute",
     )
     app = create_app(settings, run_jobs=False)

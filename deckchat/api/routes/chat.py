@@ -27,12 +27,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def _count_question(
     request: Request, body: ChatRequest, caller: CallerDep, limits: RateLimitsDep
 ) -> ChatRequest:
-    """Count a well-formed question against the browser session and the address before the deck is
+    """Count a well-formed question against the caller's session and the address before the deck is
     looked up: a flood's refusals must cost the server next to nothing. (A body that fails validation
     skips this: FastAPI calls a dependency only once its own parameters are valid.)"""
-    if caller.viewer_id is None:  # the browser session that the per-session limit counts
+    address = request.client.host if request.client else "unknown"
+    if caller.session is None:
+        # A browser's first question starts the session its limit counts, and counts as a new session
+        # from its address. The cookie goes out even with that 429: a browser retries as the session
+        # it was given, while a client that drops its cookie stays held to the new-session rate.
         remember_viewer(request, caller)
-    limits.chat_sender(request.client.host if request.client else "unknown", caller.viewer_id)
+        limits.new_session(address)
+    limits.chat_sender(address, caller.session)
     return body
 
 
