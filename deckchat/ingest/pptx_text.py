@@ -28,6 +28,7 @@ from pptx.table import Table
 
 from deckchat.core.deck import SlideText
 from deckchat.core.errors import InvalidInput
+from deckchat.ingest.numfmt import shown_number
 
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -71,6 +72,7 @@ _SERIES_NAME = _xpath("c:tx")
 _CATEGORIES = _xpath("c:cat//c:pt | c:xVal//c:pt")
 _VALUES = _xpath("c:val//c:pt | c:yVal//c:pt")
 _DATA_LABELS = _xpath("c:dLbls/c:dLbl/c:tx")
+_FORMAT_CODE = _xpath("c:formatCode")
 _DIAGRAM_POINTS = _xpath("dgm:ptLst/dgm:pt")
 _DIAGRAM_PARENT_LINKS = _xpath("dgm:cxnLst/dgm:cxn[not(@type) or @type='parOf']")
 # Assistant nodes (org charts) carry content just like plain nodes; the other point types are layout.
@@ -186,20 +188,29 @@ def _series_name(ser: etree._Element) -> str:
 
 
 def _series_line(ser: etree._Element) -> str:
-    categories, values = _points(_CATEGORIES(ser)), _points(_VALUES(ser))
+    categories, values = _points(_CATEGORIES(ser)), _points(_VALUES(ser), numbers=True)
     pairs = (f"{categories.get(i, '')} {values.get(i, '')}".strip() for i in sorted(categories | values))
     data = "; ".join(pair for pair in pairs if pair)
     name = _series_name(ser)
     return f"{name}: {data}" if name and data else name or data
 
 
-def _points(points: list[etree._Element]) -> dict[int, str]:
+def _points(points: list[etree._Element], *, numbers: bool = False) -> dict[int, str]:
     # Caches may skip indexes, so pair categories with values by idx; the first level of a
     # multi-level category axis comes first in the XML and is the one kept.
     texts: dict[int, str] = {}
     for position, point in enumerate(points):
-        texts.setdefault(_int(point.get("idx"), position), _flat_text(point))
+        text = _flat_text(point)
+        if numbers:  # cached doubles ("0.60000000000000009") shown as the chart shows them ("60%")
+            text = shown_number(text, point.get("formatCode") or _cache_format(point))
+        texts.setdefault(_int(point.get("idx"), position), text)
     return texts
+
+
+def _cache_format(point: etree._Element) -> str | None:
+    cache = point.getparent()
+    found = _FORMAT_CODE(cache) if cache is not None else []
+    return found[0].text if found else None
 
 
 def _int(text: str | None, default: int) -> int:

@@ -244,6 +244,22 @@ def test_a_chart_python_pptx_cannot_read_still_gives_its_text(tmp_path: Path) ->
     assert extract_pptx(path)[0].text.splitlines() == ["Revenue by region", "Sales: North 12; South 7"]
 
 
+def test_chart_values_read_as_the_chart_shows_them(tmp_path: Path) -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    data = CategoryChartData(number_format="0%")
+    data.categories = ["North", "South"]
+    data.add_series("Share", (0.1 + 0.2 + 0.3, 0.25))  # 0.6000000000000001 in the cache
+    data.add_series("Units", (1234.5, 7), number_format="#,##0.0")
+    slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, 0, 0, Inches(6), Inches(4), data)
+    path = tmp_path / "deck.pptx"
+    prs.save(str(path))
+
+    lines = extract_pptx(path)[0].text.splitlines()
+    assert "Share: North 60%; South 25%" in lines
+    assert "Units: North 1,234.5; South 7.0" in lines
+
+
 def test_smartart_without_its_data_part_falls_back_to_the_drawing(decks_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / SPANISH
     path.write_bytes((decks_dir / SPANISH).read_bytes())
