@@ -28,6 +28,7 @@ PDFIUM_LOCK = threading.RLock()
 # A title is set visibly larger than the page's body text.
 _TITLE_RATIO = 1.15
 _MAX_TITLE = 160
+_LINE_CODES = frozenset(map(ord, "\t\r\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,11 @@ def _sized_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float]]:
     size = 0.0
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
-        # A glyph without a Unicode mapping comes back as its raw character code, which may be any int.
-        unit = chr(code) if code <= sys.maxunicode else REPLACEMENT
+        if code < 0x20 and code not in _LINE_CODES:
+            # A glyph without a Unicode mapping comes back as its raw character code; below 32 it is a
+            # control character that means nothing here (pdfium writes its own line breaks as CR LF).
+            continue
+        unit = chr(code) if code <= sys.maxunicode else REPLACEMENT  # any int, for the same reason
         if unit in "\r\n":
             if unit == "\n":
                 lines.append((clean_text("".join(units)).strip(), size))

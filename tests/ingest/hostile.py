@@ -378,8 +378,9 @@ _SURROGATE_UNITS = {b"A": b"D835DC00", b"B": b"D835", b"C": b"DC00", b"D": b"D83
 
 def surrogates_pdf(directory: Path, name: str = "surrogates.pdf") -> Path:
     """One page reading "plain text line" over "xAy B z C" over "D" (see _SURROGATE_UNITS), enough text
-    not to need OCR; its Title ("T") and its one bookmark ("New") end in a lone high surrogate, and its
-    Author is one."""
+    not to need OCR, with an unmapped glyph after the A that pdfium reports as its code, 11 (a vertical
+    tab); its Title ("T") and its one bookmark ("New") end in a lone high surrogate, and its Author is
+    one."""
     pairs = b"".join(b"<%02X> <%s>\n" % (ord(code), units) for code, units in _SURROGATE_UNITS.items())
     cmap = (
         b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
@@ -398,7 +399,9 @@ def surrogates_pdf(directory: Path, name: str = "surrogates.pdf") -> Path:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Resources << /Font << /F1 4 0 R >> >> "
         b"/Contents 5 0 R >>",
         font,
-        _stream(b"BT /F1 24 Tf 72 300 Td (plain text line) Tj 0 -40 Td (xAy B z C) Tj 0 -40 Td (D) Tj ET"),
+        _stream(
+            b"BT /F1 24 Tf 72 300 Td (plain text line) Tj 0 -40 Td (xA\\013y B z C) Tj 0 -40 Td (D) Tj ET"
+        ),
         _stream(cmap),
         b"<< /Type /Outlines /First 8 0 R /Last 8 0 R /Count 1 >>",
         b"<< /Title <FEFF004E00650077D835> /Parent 7 0 R /Dest [3 0 R /Fit] >>",
