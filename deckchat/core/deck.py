@@ -1,9 +1,16 @@
-"""What a deck is once ingested: slides with their text, and notes documents split into sections."""
+"""What a deck is once ingested: slides with their text, and notes documents split into sections.
+
+These constructors are where text enters a deck, whatever its source (pdfium, python-pptx, OCR, a notes
+parser, the database), so they make it valid Unicode (``clean_text``) and the names shown for it free of
+format characters (``display_name``): no source can hand on text the indexer or a database would choke on.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from deckchat.core.text import clean_text, display_name
 
 
 class DeckFormat(StrEnum):
@@ -74,6 +81,9 @@ class Slide:
     width: int
     height: int
 
+    def __post_init__(self) -> None:
+        _set(self, title=clean_text(self.title), text=clean_text(self.text), notes=clean_text(self.notes))
+
 
 @dataclass(frozen=True, slots=True)
 class NotesSection:
@@ -81,6 +91,9 @@ class NotesSection:
 
     heading_path: tuple[str, ...]
     text: str
+
+    def __post_init__(self) -> None:
+        _set(self, heading_path=tuple(map(clean_text, self.heading_path)), text=clean_text(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,9 @@ class NotesDocument:
     blob_hash: str
     sections: tuple[NotesSection, ...]
 
+    def __post_init__(self) -> None:
+        _set(self, filename=display_name(self.filename))
+
 
 @dataclass(slots=True)
 class Deck:
@@ -97,3 +113,12 @@ class Deck:
     format: DeckFormat
     slides: list[Slide] = field(default_factory=list)
     notes: list[NotesDocument] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = display_name(self.title)
+
+
+def _set(frozen: object, **values: object) -> None:
+    """Set fields of a frozen instance from its own __post_init__, the one place that may."""
+    for name, value in values.items():
+        object.__setattr__(frozen, name, value)

@@ -28,6 +28,8 @@ from markdown_it.token import Token
 
 from deckchat.core.deck import NotesFormat, NotesSection
 from deckchat.core.errors import InvalidInput
+from deckchat.core.text import clean_text
+from deckchat.ingest.pdf import bookmark_title
 
 HeadingPath = tuple[str, ...]
 
@@ -49,8 +51,6 @@ _UNDERLINE = re.compile(r"(={3,}|-{3,})\s*")
 _DOCX_HEADING = re.compile(r"heading\s*([1-9])", re.I)
 # Markdown front matter would otherwise read as an hr plus a setext heading made of its last key.
 _FRONT_MATTER = re.compile(r"---\n[A-Za-z_][\w-]*:.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-# Stray control characters (PDF extraction debris, form feeds) mean nothing in notes and upset tokenisers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -104,8 +104,8 @@ def _finish(raw: Iterable[tuple[HeadingPath, str]]) -> list[NotesSection]:
 
 
 def _tidy(text: str) -> str:
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    # Stray control characters (PDF extraction debris) mean nothing in notes and upset tokenisers.
+    text = "\n".join(line.rstrip() for line in clean_text(text).split("\n")).strip("\n")
     return _BLANK_RUN.sub("\n\n", text)
 
 
@@ -188,7 +188,9 @@ def _read_text(path: Path) -> str:
         encodings = ["utf-8-sig", "cp1252"]
     for encoding in encodings:
         try:
-            text = data.decode(encoding)
+            # Surrogates (a lone one, or a pair spelt as CESU-8 by Java tools) are let through for
+            # clean_text to pair up or replace, rather than refusing the whole file.
+            text = data.decode(encoding, "surrogatepass")
         except UnicodeDecodeError:
             continue
         if "\x00" not in text:
@@ -327,7 +329,7 @@ def _outline(pdf: pdfium.PdfDocument) -> list[tuple[int, HeadingPath]]:
     open_titles: list[str] = []
     for bookmark in pdf.get_toc():
         del open_titles[bookmark.level :]
-        open_titles.append(" ".join(bookmark.get_title().split()))
+        open_titles.append(" ".join(bookmark_title(bookmark).split()))
         page = _bookmark_page(pdf, bookmark)
         if page is not None and page < len(pdf):
             marks.append((page, tuple(open_titles)))

@@ -6,9 +6,11 @@ only the finished PIL images cross to other threads (for encoding).
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from deckchat.core.errors import InvalidInput, TooLarge
+from deckchat.core.text import REPLACEMENT, clean_text
 from deckchat.ingest.limits import Limits
 
 # pdfium may not be called from two threads at once, even on different documents.
@@ -25,6 +28,7 @@ PDFIUM_LOCK = threading.RLock()
 # A title is set visibly larger than the page's body text.
 _TITLE_RATIO = 1.15
 _MAX_TITLE = 160
+_LINE_CODES = frozenset(map(ord, "\t\r\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +112,52 @@ def page_text(page: pdfium.PdfPage) -> PageText:
     return _split_title(lines)
 
 
+def metadata_title(pdf: pdfium.PdfDocument) -> str:
+    """The document's Title entry (pypdfium2's own reader raises on a malformed one)."""
+    return _pdfium_string(lambda buffer, size: pdfium_c.FPDF_GetMetaText(pdf, b"Title\0", buffer, size))
+
+
+def bookmark_title(bookmark: pdfium.PdfBookmark) -> str:
+    return _pdfium_string(lambda buffer, size: pdfium_c.FPDFBookmark_GetTitle(bookmark, buffer, size))
+
+
+def _pdfium_string(fetch: Callable[[ctypes.Array[ctypes.c_char] | None, int], int]) -> str:
+    """A string pdfium writes as NUL-terminated UTF-16LE. A PDF string can hold any code units, a lone
+    surrogate included, so it is decoded to let them through to ``clean_text`` instead of raising."""
+    size = fetch(None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    fetch(buffer, size)
+    units = max(size - 2, 0) // 2
+    return clean_text(buffer.raw[: units * 2].decode("utf-16-le", "surrogatepass"))
+
+
 def _sized_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float]]:
-    """Lines of text, each with the largest font size of its visible characters."""
+    """Lines of text, each with the largest font size of its visible characters.
+
+    pdfium counts UTF-16 code units, not characters: one outside the BMP (math letters, emoji) takes
+    two indices, a surrogate pair. Each line is collected as code units and decoded whole by
+    ``clean_text``, which pairs them up and replaces a unit left alone (a broken ToUnicode map can map a
+    glyph to one).
+    """
     lines: list[tuple[str, float]] = []
-    chars: list[str] = []
+    units: list[str] = []
     size = 0.0
     for index in range(textpage.count_chars()):
-        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
-        if char in "\r\n":
-            if char == "\n":
-                lines.append(("".join(chars).strip(), size))
-                chars, size = [], 0.0
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
+        if code < 0x20 and code not in _LINE_CODES:
+            # A glyph without a Unicode mapping comes back as its raw character code; below 32 it is a
+            # control character that means nothing here (pdfium writes its own line breaks as CR LF).
             continue
-        chars.append(char)
-        if not char.isspace():
+        unit = chr(code) if code <= sys.maxunicode else REPLACEMENT  # any int, for the same reason
+        if unit in "\r\n":
+            if unit == "\n":
+                lines.append((clean_text("".join(units)).strip(), size))
+                units, size = [], 0.0
+            continue
+        units.append(unit)
+        if not unit.isspace():
             size = max(size, pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
-    lines.append(("".join(chars).strip(), size))
+    lines.append((clean_text("".join(units)).strip(), size))
     return [(text, size) for text, size in lines if text]
 
 

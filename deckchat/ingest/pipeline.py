@@ -18,12 +18,13 @@ import pypdfium2 as pdfium
 
 from deckchat.core.deck import Deck, DeckFormat, NotesDocument, NotesFormat, Slide, SlideText, Stage
 from deckchat.core.ports import BlobSink, ProgressSink
+from deckchat.core.text import display_name
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import slide_images
 from deckchat.ingest.limits import Limits
 from deckchat.ingest.notes import parse_notes
 from deckchat.ingest.ocr import ocr_image
-from deckchat.ingest.pdf import PDFIUM_LOCK, open_pdf, page_text, render_page
+from deckchat.ingest.pdf import PDFIUM_LOCK, metadata_title, open_pdf, page_text, render_page
 from deckchat.ingest.pptx_text import extract_pptx
 from deckchat.ingest.validate import SourceFile, validate_deck
 
@@ -168,7 +169,7 @@ def _ocr(
 
 
 def _metadata_title(pdf: pdfium.PdfDocument) -> str:
-    title = " ".join((pdf.get_metadata_dict().get("Title") or "").split())
+    title = display_name(metadata_title(pdf))
     return "" if _JUNK_TITLES.match(title) else title
 
 

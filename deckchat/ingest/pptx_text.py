@@ -28,6 +28,7 @@ from pptx.table import Table
 
 from deckchat.core.deck import SlideText
 from deckchat.core.errors import InvalidInput
+from deckchat.core.text import clean_text
 from deckchat.ingest.numfmt import shown_number
 
 _NS = {
@@ -43,7 +44,6 @@ _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 _CHROME = {PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER}
 # Tops closer than a quarter inch (in EMU) sit on one visual row and read left to right.
 _ROW_TOLERANCE = 228_600
-_CONTROL = re.compile(r"[\x00-\x08\x0c-\x1f\x7f-\x9f]")
 _ESCAPED_CONTROL = re.compile(r"_x(00[01][0-9A-Fa-f])_")  # how OOXML text spells a control character
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -304,6 +304,4 @@ def _clean(text: str) -> str:
 
 def _without_controls(text: str) -> str:
     """Line breaks (python-pptx gives a:br as a vertical tab) become newlines; other controls go."""
-    text = _ESCAPED_CONTROL.sub(lambda match: chr(int(match[1], 16)), text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub("", text)
+    return clean_text(_ESCAPED_CONTROL.sub(lambda match: chr(int(match[1], 16)), text))

@@ -14,6 +14,7 @@ from defusedxml import ElementTree
 
 from deckchat.core.deck import DeckFormat, NotesFormat
 from deckchat.core.errors import TooLarge
+from deckchat.core.text import display_name
 from deckchat.ingest.limits import Limits
 from deckchat.ingest.pdf import open_pdf
 from deckchat.ingest.sniff import sniff_deck, sniff_notes
@@ -26,10 +27,14 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """An uploaded file on disk, with the name the user gave it."""
+    """An uploaded file on disk, with the name the user gave it: shown to people, never used as a path."""
 
     path: Path
     filename: str
+
+    def __post_init__(self) -> None:
+        # Every upload passes here (API, CLI, new versions, jobs), so no file name keeps a bidi control.
+        object.__setattr__(self, "filename", display_name(self.filename) or "upload")
 
 
 def validate_deck(source: SourceFile, limits: Limits) -> DeckFormat:

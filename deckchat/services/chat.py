@@ -14,6 +14,7 @@ from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.core.chat import Answer, Hit, NotesMode
 from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
+from deckchat.core.text import clean_text
 from deckchat.index.deck_index import DeckIndex, IndexFormatError
 from deckchat.index.fusion import REFUSE_BELOW
 from deckchat.llm.base import Generator, Message
@@ -80,7 +81,8 @@ class ChatService:
 
         ``notes_mode`` overrides the deck's own, for ``deckchat eval`` alone: viewers get the deck's.
         """
-        question = " ".join(question.split())
+        # A question can carry a lone surrogate too (a CLI argument in another encoding, a JSON file).
+        question = " ".join(clean_text(question).split())
         if not question:
             raise InvalidInput("Ask a question.", code="empty_question")
         with self.library.db.session() as session:
@@ -124,7 +126,8 @@ class ChatService:
             deck = self.library.find_ready(session, ref)
             deck_id, index_hash = deck.id, deck.index_hash
             mode = notes_mode or NotesMode(deck.notes_mode)
-        return [slide for slide, _ in self._load(deck_id, index_hash).slide_hits(question, mode=mode)]
+        hits = self._load(deck_id, index_hash).slide_hits(clean_text(question), mode=mode)
+        return [slide for slide, _ in hits]
 
     def _remember(self, conversation_id: str, question: str, final: Answer, slide: int | None) -> None:
         with self.library.db.session() as session:

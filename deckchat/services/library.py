@@ -7,9 +7,10 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypedDict
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from deckchat.core.access import DeckFacts
 from deckchat.core.deck import Visibility
 from deckchat.core.errors import DeckchatError, DeckNotFound, InvalidInput, NotFound
+from deckchat.core.text import display_name
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.accounts import hash_password, password_matches
 from deckchat.services.recent import Recent
@@ -39,6 +41,13 @@ from deckchat.store.db import Database, migrate
 from deckchat.store.tables import DeckRow, JobRow
 
 log = logging.getLogger(__name__)
+
+
+# The settings people read as labels: no format characters, whitespace tidied.
+_DISPLAYED: dict[str, Callable[[str], str]] = {
+    "title": display_name,
+    "description": partial(display_name, multiline=True),
+}
 
 
 class DeckChanges(TypedDict, total=False):
@@ -123,8 +132,8 @@ class Library:
             for item, fmt_ in zip(notes, notes_formats, strict=True)
         )
         new = deck_rows.NewDeck(
-            title=title or Path(deck.filename).stem,
-            description=description,
+            title=display_name(title or "") or Path(deck.filename).stem,
+            description=display_name(description, multiline=True),
             visibility=visibility,
             owner_id=owner_id,
             password_hash=password_hash,
@@ -271,7 +280,8 @@ class Library:
         with self.db.session() as session:
             deck = self.find(session, ref)
             for name, value in changes.items():
-                setattr(deck, name, value.strip() if isinstance(value, str) and name == "title" else value)
+                shown = _DISPLAYED.get(name)
+                setattr(deck, name, shown(value) if shown and isinstance(value, str) else value)
             if not deck.title:
                 raise InvalidInput("A deck's title cannot be empty.", code="empty_title")
             deck.password_hash = _visibility_password(deck.visibility, password, deck.password_hash)
@@ -298,7 +308,8 @@ class Library:
                     code="download_disabled",
                     status=403,
                 )
-            return self.blobs.path(deck.source_hash), deck.source_filename
+            # Cleaned again on the way out: rows stored before names were cleaned may still hold one.
+            return self.blobs.path(deck.source_hash), display_name(deck.source_filename) or "deck"
 
     def remove(self, ref: str) -> str:
         """Delete a deck and any blob files no other deck uses; returns the deck's id."""

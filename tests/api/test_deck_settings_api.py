@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from deckchat.settings import Settings
+from deckchat.store.tables import DeckRow
 from tests.api.helpers import upload, wait_done
+from tests.ingest.hostile import pages_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -188,3 +190,39 @@ def test_views_and_questions_reach_the_analytics(client: TestClient, deck: dict[
     assert len(per_slide) == 10
     assert (per_slide[1], per_slide[2], per_slide[4], per_slide[3]) == ((2, 0), (1, 1), (1, 1), (0, 0))
     assert [(u["question"], u["slide"]) for u in report["unanswered"]] == [(unanswerable, 4)]
+
+
+RLO, PDI = "\u202e", "\u2069"  # right-to-left override; pop directional isolate
+
+
+@SQLITE_ONLY
+def test_names_lose_their_format_characters(client: TestClient, tmp_path: Path) -> None:
+    """Upload (file name, title, description), PATCH and the download's Content-Disposition."""
+    created = upload(
+        client,
+        pages_pdf(tmp_path, name=f"report{RLO}fdp.exe.pdf"),
+        title=f"Q3 {RLO}results\u200b",
+        description=f"First{RLO} line\n\u2067second{PDI} line",
+    )
+    assert created.status_code == 202, created.text
+    deck = wait_done(client, created.json()["id"])
+    assert (deck["status"], deck["source_filename"], deck["title"], deck["description"]) == (
+        "ready",
+        "reportfdp.exe.pdf",
+        "Q3 results",
+        "First line\nsecond line",
+    )
+
+    url = f"/api/decks/{deck['id']}"
+    changed = client.patch(url, json={"title": f"\u2067Pirate{PDI} talk", "description": f"{RLO}gnihton"})
+    assert (changed.json()["title"], changed.json()["description"]) == ("Pirate talk", "gnihton")
+    blank = client.patch(url, json={"title": f"{RLO}\u200b"})
+    assert blank.status_code == 422 and error_code(blank) == "empty_title"
+
+    # A deck stored before names were cleaned still downloads under a clean name.
+    library = client.app.state.library  # type: ignore[attr-defined]
+    with library.db.session() as session:
+        session.get_one(DeckRow, deck["id"]).source_filename = f"old{RLO}fdp.exe.pdf"
+    download = client.get(f"{url}/original")
+    assert download.status_code == 200
+    assert download.headers["content-disposition"] == 'attachment; filename="oldfdp.exe.pdf"'

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ingest.hostile import pages_pdf
+
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
@@ -126,3 +128,16 @@ def test_missing_files_and_models(tmp_path: Path) -> None:
         assert refused.returncode == 1, args
         assert refused.stderr.strip().startswith(f"error: Model {tmp_path / 'no-model'} was not found"), args
         assert refused.stderr.strip().endswith("[model_not_found]") and len(refused.stderr.splitlines()) == 1
+
+
+def test_add_drops_format_characters_from_names(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    notes = tmp_path / "plan\u202e.md"  # a right-to-left override in a notes file's name
+    notes.write_text("# Plan\n\nOpen with the results.\n", encoding="utf-8")
+    deck = pages_pdf(tmp_path, name="report\u202efdp.exe.pdf")
+    added = deckchat(
+        home, "add", str(deck), "--notes", str(notes), "--title", "Q3 \u2067results\u2069", "--json"
+    )
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(deckchat(home, "show", json.loads(added.stdout)["id"], "--json").stdout)
+    assert (shown["title"], shown["notes_documents"][0]["filename"]) == ("Q3 results", "plan.md")

@@ -371,6 +371,45 @@ def pages_pdf(
     return write_pdf(directory / name, objects)
 
 
+# What the glyphs of surrogates_pdf read as through its ToUnicode map: UTF-16 code units, a pair
+# (U+1D400, U+1F600) or a surrogate on its own, which no real text has but a PDF string can hold.
+_SURROGATE_UNITS = {b"A": b"D835DC00", b"B": b"D835", b"C": b"DC00", b"D": b"D83DDE00"}
+
+
+def surrogates_pdf(directory: Path, name: str = "surrogates.pdf") -> Path:
+    """One page reading "plain text line" over "xAy B z C" over "D" (see _SURROGATE_UNITS), enough text
+    not to need OCR, with an unmapped glyph after the A that pdfium reports as its code, 11 (a vertical
+    tab); its Title ("T") and its one bookmark ("New") end in a lone high surrogate, and its Author is
+    one."""
+    pairs = b"".join(b"<%02X> <%s>\n" % (ord(code), units) for code, units in _SURROGATE_UNITS.items())
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"%d beginbfchar\n%sendbfchar\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end" % (len(_SURROGATE_UNITS), pairs)
+    )
+    font = (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 6 0 R >>"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Outlines 7 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        font,
+        _stream(
+            b"BT /F1 24 Tf 72 300 Td (plain text line) Tj 0 -40 Td (xA\\013y B z C) Tj 0 -40 Td (D) Tj ET"
+        ),
+        _stream(cmap),
+        b"<< /Type /Outlines /First 8 0 R /Last 8 0 R /Count 1 >>",
+        b"<< /Title <FEFF004E00650077D835> /Parent 7 0 R /Dest [3 0 R /Fit] >>",
+        b"<< /Title <FEFF0054D835> /Author <FEFFD800> >>",
+    ]
+    return write_pdf(directory / name, objects, b"/Info 9 0 R ")
+
+
 def render_bomb_pdf(directory: Path, name: str = "ribbon.pdf") -> Path:
     """One page 20000 x 5 points: over the 14400 pt side limit, 4000:1 aspect."""
     return pages_pdf(directory, 1, name, (0, 0, 20000, 5))

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
 from deckchat.services.library import Library
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
+from tests.ingest.helpers import ingest_ready
 
 pytestmark = pytest.mark.slow
 PANDAS = "ms-python-pandas-series-dataframe.pptx"
@@ -43,20 +41,9 @@ def saved_as(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return {fmt: folder / f"pandas.{fmt}" for fmt in ("odp", "ppt")}
 
 
-def _ingest(library: Library, deck: Path, *notes: Path) -> str:
-    owner = owner_id()
-    deck_id, job_id = library.add(
-        SourceFile(deck, deck.name), [SourceFile(n, n.name) for n in notes], worker=owner
-    )
-    run_job(library, job_id, owner)
-    view = library.get(deck_id)
-    assert view.status == "ready", view.error
-    return deck_id
-
-
 @pytest.mark.parametrize("fmt", ["odp", "ppt"])
 def test_odp_and_ppt_decks_convert(fmt: str, saved_as: dict[str, Path], library: Library) -> None:
-    deck_id = _ingest(library, saved_as[fmt])
+    deck_id = ingest_ready(library, saved_as[fmt])
     slides = library.slides(deck_id)
     assert len(slides) == 10
     assert library.get(deck_id).source_format == fmt
@@ -74,7 +61,7 @@ def test_docx_and_pdf_notes(library: Library, decks_dir: Path, tmp_path: Path) -
     pdf_notes = tmp_path / "handout.pdf"
     shutil.copyfile(decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf", pdf_notes)
 
-    deck_id = _ingest(library, decks_dir / "mipt-ml-lecture02-linear-models.pdf", docx, pdf_notes)
+    deck_id = ingest_ready(library, decks_dir / "mipt-ml-lecture02-linear-models.pdf", docx, pdf_notes)
     plan, handout = library.notes(deck_id)
     assert (plan.format, handout.format) == ("docx", "pdf")
     assert [(s.heading_path, s.text) for s in plan.sections] == [

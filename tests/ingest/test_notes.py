@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import docx
-import pptx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
@@ -21,6 +20,7 @@ from docx.oxml.ns import qn
 from deckchat.core.deck import NotesFormat, NotesSection
 from deckchat.core.errors import InvalidInput
 from deckchat.ingest.notes import parse_notes
+from tests.ingest.helpers import title_and_body_pptx
 
 
 def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
@@ -422,13 +422,7 @@ def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is needed for these tests; install it"
     work = tmp_path_factory.mktemp("office")
-    deck = pptx.Presentation()
-    for title, body in SLIDES:
-        slide = deck.slides.add_slide(deck.slide_layouts[1])
-        slide.shapes.title.text = title
-        slide.placeholders[1].text = body
-    source = work / "deck.pptx"
-    deck.save(str(source))
+    source = title_and_body_pptx(work / "deck.pptx", SLIDES)
     options = {
         "outline": "",
         "plain": '{"ExportBookmarks":{"type":"boolean","value":"false"}}',
