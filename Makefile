@@ -23,6 +23,7 @@ lint: setup
 
 bench: setup
 	@.venv/bin/python bench/ingest.py; .venv/bin/python bench/chat.py; .venv/bin/python bench/offload.py
+	@.venv/bin/python bench/quality.py
 
 clean:
 	rm -rf .venv .cache/lock-tools web/node_modules deckchat/web_dist

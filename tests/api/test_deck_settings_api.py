@@ -136,6 +136,8 @@ def test_a_new_version_replaces_the_deck_under_the_same_link(
     assert now["title"] == "Pandas basics" and now["slug"] == deck["slug"]  # the presenter's title stays
     slides = client.get(f"/api/decks/{deck['id']}/slides").json()["slides"]
     assert slides[1]["title"] == "Overview"
+    # Public notes are evidence; private ones would only rank slides, and never show "port".
+    assert client.patch(f"/api/decks/{deck['id']}", json={"notes_mode": "public"}).status_code == 200
     answer = client.post(
         f"/api/decks/{deck['id']}/chat",
         json={"question": "What do carriers do with numbers?"},
