@@ -203,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     chosen = [CORPUS / name for name in args.files] + list(args.paths) + ([SUBSET] if args.subset else [])
+    missing = [str(path) for path in chosen or [CORPUS] if not path.exists()]
+    if missing:
+        parser.error(f"not found: {', '.join(missing)}")
     files = corpus_files(chosen or [CORPUS])
     with tempfile.TemporaryDirectory(prefix="deckchat-corpus-") as tmp:
         outcomes = run_corpus(files, home=Path(tmp) / "home", grace_s=args.grace_s)
