@@ -137,6 +137,11 @@ class Settings(BaseSettings):
 
     workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
     job_lease_s: float = 60.0
+    job_timeout_s: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Longest one ingestion job may run under the server before it is stopped and failed.",
+    )
     job_max_attempts: int = 3
 
     @field_validator("home")

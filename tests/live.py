@@ -23,6 +23,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def worker_pids(job_id: str) -> list[int]:
+    """The job worker processes running ``job_id`` (deckchat/jobs/worker.py)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"deckchat.jobs.worker" in cmdline and job_id.encode() in cmdline:
+            pids.append(int(proc.name))
+    return pids
+
+
 class LiveServer:
     def __init__(self, home: Path, **env: str) -> None:
         self.home = home

@@ -61,20 +61,42 @@ def _open_error(exc: pdfium.PdfiumError, label: str) -> InvalidInput:
             f"{label} is password-protected; remove the password and upload it again.",
             code="encrypted_file",
         )
-    return InvalidInput(f"{label} is a damaged PDF that cannot be read ({exc}).", code="corrupt_pdf")
+    return InvalidInput(
+        f"{label} is a damaged PDF that cannot be read; export it as PDF again from the app that made it "
+        "and upload that.",
+        code="corrupt_pdf",
+    )
+
+
+@contextmanager
+def page_errors(number: int, label: str) -> Iterator[None]:
+    """pdfium failing on one page (it will not load, render or give its text): the deck is damaged."""
+    try:
+        yield
+    except pdfium.PdfiumError as exc:
+        raise InvalidInput(
+            f"Page {number} of {label} is damaged and cannot be shown; export it as PDF again from the app "
+            "that made it and upload that.",
+            code="corrupt_pdf",
+        ) from exc
 
 
 def check_pages(pdf: pdfium.PdfDocument, limits: Limits, label: str) -> None:
     count = len(pdf)
     if count == 0:
-        raise InvalidInput(f"{label} has no pages.", code="corrupt_pdf")
+        raise InvalidInput(
+            f"{label} has no slides to show; check that it has slides and that not all of them are hidden, "
+            "then upload it again.",
+            code="no_slides",
+        )
     if count > limits.max_slides:
         raise TooLarge(
             f"{label} has {count} pages; the limit is {limits.max_slides}.",
             code="too_many_slides",
         )
     for index in range(count):
-        width, height = pdf.get_page_size(index)
+        with page_errors(index + 1, label):
+            width, height = pdf.get_page_size(index)
         _check_page_size(index + 1, width, height, limits, label)
 
 

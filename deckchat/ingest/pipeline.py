@@ -24,7 +24,7 @@ from deckchat.ingest.images import slide_images
 from deckchat.ingest.limits import Limits
 from deckchat.ingest.notes import parse_notes
 from deckchat.ingest.ocr import ocr_image
-from deckchat.ingest.pdf import PDFIUM_LOCK, metadata_title, open_pdf, page_text, render_page
+from deckchat.ingest.pdf import PDFIUM_LOCK, metadata_title, open_pdf, page_errors, page_text, render_page
 from deckchat.ingest.pptx_text import extract_pptx
 from deckchat.ingest.validate import SourceFile, validate_deck
 
@@ -73,19 +73,20 @@ def ingest(
     if fmt.needs_conversion:
         progress(Stage.CONVERT, 0, 1)
         if fmt is DeckFormat.PPTX:
-            texts = extract_pptx(source.path)
+            texts = _pptx_texts(source.path)
         pdf_path = convert_to_pdf(
             source.path, fmt, work_dir, soffice=options.soffice, timeout_s=options.convert_timeout_s
         )
         progress(Stage.CONVERT, 1, 1)
-    with open_pdf(pdf_path, options.limits) as pdf:
+    label = Path(source.filename).name
+    with open_pdf(pdf_path, options.limits, label=label) as pdf:
         if texts is not None and len(texts) != len(pdf):
             log.warning(
                 "PPTX has %d visible slides but its PDF %d pages; using PDF text", len(texts), len(pdf)
             )
             texts = None
-        slides = _render(pdf, texts, options, blobs, progress)
-        slides = _ocr(pdf, slides, options, progress)
+        slides = _render(pdf, texts, options, blobs, progress, label)
+        slides = _ocr(pdf, slides, options, progress, label)
         title = _metadata_title(pdf)
     progress(Stage.NOTES, 0, len(notes))
     documents = [_notes_document(item) for item in notes]
@@ -98,12 +99,27 @@ def ingest(
     )
 
 
+def _pptx_texts(path: Path) -> list[SlideText] | None:
+    """The deck's text as python-pptx reads it, or None to use the text of LibreOffice's PDF.
+
+    python-pptx is stricter than PowerPoint and LibreOffice (an attribute it cannot parse, a part it
+    cannot find), and its text only improves on the PDF's, so its failure must not fail the deck; a
+    deck LibreOffice cannot read either fails in conversion with its own error.
+    """
+    try:
+        return extract_pptx(path)
+    except Exception:
+        log.warning("python-pptx could not read the deck; using the text of its PDF", exc_info=True)
+        return None
+
+
 def _render(
     pdf: pdfium.PdfDocument,
     texts: list[SlideText] | None,
     options: IngestOptions,
     blobs: BlobSink,
     progress: ProgressSink,
+    label: str,
 ) -> list[Slide]:
     total = len(pdf)
     slides: list[Slide] = []
@@ -111,10 +127,11 @@ def _render(
     progress(Stage.RENDER, 0, total)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode") as pool:
         for index in range(total):
-            page = pdf[index]
-            image = render_page(page, options.image_width)
-            text = texts[index] if texts is not None else _pdf_slide_text(page)
-            page.close()
+            with page_errors(index + 1, label):
+                page = pdf[index]
+                image = render_page(page, options.image_width)
+                text = texts[index] if texts is not None else _pdf_slide_text(page)
+                page.close()
             pending.append((text, pool.submit(_store_images, index + 1, image, options, blobs)))
             while len(pending) >= _IN_FLIGHT or (index == total - 1 and pending):
                 slide_text, future = pending.popleft()
@@ -153,14 +170,16 @@ def _needs_ocr(slide: Slide, min_chars: int) -> bool:
 
 
 def _ocr(
-    pdf: pdfium.PdfDocument, slides: list[Slide], options: IngestOptions, progress: ProgressSink
+    pdf: pdfium.PdfDocument, slides: list[Slide], options: IngestOptions, progress: ProgressSink, label: str
 ) -> list[Slide]:
     todo = [i for i, slide in enumerate(slides) if _needs_ocr(slide, options.ocr_min_chars)]
     progress(Stage.OCR, 0, len(todo))
     for done, index in enumerate(todo, start=1):
-        page = pdf[index]
-        found = ocr_image(render_page(page, options.image_width))
-        page.close()
+        with page_errors(index + 1, label):
+            page = pdf[index]
+            image = render_page(page, options.image_width)
+            page.close()
+        found = ocr_image(image)
         slide = slides[index]
         text = "\n".join(part for part in (slide.text, found) if part)
         slides[index] = replace(slide, text=text, ocr=True)

@@ -88,6 +88,7 @@ _TEXT_SAMPLE = 64 * 1024
 _ODF_MIMETYPES = {"presentation": Kind.ODP, "text": Kind.ODT, "spreadsheet": Kind.ODS}
 _KEYNOTE_MARKERS = ("Index/Document.iwa", "index.apxl", "index.apxl.gz", "Index.zip")
 _MANIFEST_BYTES = 1 << 20
+_PDF_OBJECT = re.compile(rb"\A(?:%[^\r\n]*[\r\n]+|\s)*\d+ \d+ obj\b")
 
 
 def sniff_deck(path: Path, filename: str, limits: Limits) -> DeckFormat:
@@ -161,9 +162,14 @@ def _detect(path: Path, name: str, limits: Limits) -> Kind | None:
             return kind
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return Kind.WEBP
-    if b"%PDF-" in head[:1024]:
+    if b"%PDF-" in head[:1024] or _headerless_pdf(head):
         return Kind.PDF
     return _text_kind(head)
+
+
+def _headerless_pdf(head: bytes) -> bool:
+    """PDF objects without the %PDF header: a damaged PDF, which the PDF stage refuses as one, not text."""
+    return _PDF_OBJECT.match(head) is not None and b"endobj" in head
 
 
 def _text_kind(sample: bytes) -> Kind | None:
@@ -257,6 +263,11 @@ def _ole_kind(fp: BinaryIO, size: int, name: str) -> Kind:
             return Kind.PPT
     except (ValueError, struct.error) as exc:
         raise corrupt(name) from exc
+    if "PP40" in streams:  # PowerPoint 4.0 and older: no converter we use reads these
+        raise UnsupportedFormat(
+            f"{name} was saved by PowerPoint 4.0 or older, which deckchat cannot read; open it in a newer "
+            "PowerPoint and save it as .pptx, or export it as PDF, and upload that."
+        )
     if "WordDocument" in streams:
         return Kind.DOC
     return Kind.XLS if "Workbook" in streams or "Book" in streams else Kind.OLE

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from zipfile import ZipFile
 
 from defusedxml import ElementTree
@@ -18,11 +19,12 @@ from deckchat.core.text import display_name
 from deckchat.ingest.limits import Limits
 from deckchat.ingest.pdf import open_pdf
 from deckchat.ingest.sniff import sniff_deck, sniff_notes
-from deckchat.ingest.zipsafe import check_zip
+from deckchat.ingest.zipsafe import check_zip, corrupt
 
 _ZIPPED_DECKS = {DeckFormat.PPTX, DeckFormat.ODP, DeckFormat.KEY}
 _MAX_NOTES_PAGES = 5000
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_ODF_PAGE = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}page"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,11 @@ def validate_deck(source: SourceFile, limits: Limits) -> DeckFormat:
     if fmt is DeckFormat.PDF:
         with open_pdf(source.path, limits, label=source.filename):
             pass
+    # Counted before conversion: LibreOffice would spend minutes on a deck refused afterwards.
     if fmt is DeckFormat.PPTX:
-        _check_slide_count(_pptx_slide_count(source.path), limits, source.filename)
+        _check_slide_count(_pptx_slide_count(source.path, source.filename), limits, source.filename)
+    if fmt is DeckFormat.ODP:
+        _check_slide_count(_odp_slide_count(source.path, source.filename), limits, source.filename)
     return fmt
 
 
@@ -64,11 +69,26 @@ def _notes_limits(limits: Limits) -> Limits:
     return replace(limits, max_slides=_MAX_NOTES_PAGES)
 
 
-def _pptx_slide_count(path: Path) -> int:
-    with ZipFile(path) as archive, archive.open("ppt/presentation.xml") as part:
-        root = ElementTree.parse(part).getroot()
+def _pptx_slide_count(path: Path, filename: str) -> int:
+    try:
+        with ZipFile(path) as archive, archive.open("ppt/presentation.xml") as part:
+            root = ElementTree.parse(part).getroot()
+    except ParseError as exc:  # check_zip has vouched for the zip itself; this is the XML inside
+        raise corrupt(filename) from exc
     slide_list = root.find(f"{_P}sldIdLst")
     return 0 if slide_list is None else len(slide_list)
+
+
+def _odp_slide_count(path: Path, filename: str) -> int:
+    count = 0
+    try:
+        with ZipFile(path) as archive, archive.open("content.xml") as part:
+            for _, element in ElementTree.iterparse(part):
+                count += element.tag == _ODF_PAGE
+                element.clear()  # an ODP of hundreds of slides has a large content part
+    except (ParseError, KeyError) as exc:
+        raise corrupt(filename) from exc
+    return count
 
 
 def _check_slide_count(count: int, limits: Limits, filename: str) -> None:

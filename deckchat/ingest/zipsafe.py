@@ -39,6 +39,8 @@ _SCANNABLE_ENCODINGS.update(("utf-16", "utf-16le", "utf-16be"))
 _ENCODING_DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{0,40})")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _RESAVE = "re-save it from the app that made it and upload it again"
+# Where OpenDocument keeps Basic macros and dialogs.
+_ODF_MACRO_FOLDERS = ("Basic/", "Dialogs/")
 
 
 def check_zip(path: Path, limits: Limits, *, filename: str | None = None) -> None:
@@ -167,6 +169,8 @@ def _verify_entry(fp: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
     head = bytearray()
     chunks = _noting_head(chunks, head)
     if has_dtd(chunks):
+        if info.filename.startswith(_ODF_MACRO_FOLDERS):
+            raise _macros_with_dtd(name, info.filename)
         raise _entity_bomb(name, info.filename, "declares a DTD, which Office and OpenDocument never need")
     encoding = _hiding_encoding(bytes(head))
     if encoding is not None:
@@ -260,6 +264,15 @@ def _bomb(name: str, why: str) -> InvalidInput:
 
 def _entity_bomb(name: str, part: str, why: str) -> InvalidInput:
     return InvalidInput(f"{name} holds XML ({part}) that {why}; {_RESAVE}.", code="xml_entity_bomb")
+
+
+def _macros_with_dtd(name: str, part: str) -> InvalidInput:
+    # LibreOffice still writes its macro libraries with a DOCTYPE; re-saving keeps it, removing them works.
+    return InvalidInput(
+        f"{name} holds macros ({part}) written with a DTD, which deckchat refuses for safety; remove its "
+        "macros (Tools > Macros > Organize Macros), save it and upload it again, or export it as PDF.",
+        code="xml_entity_bomb",
+    )
 
 
 def _mb(size: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 
 from deckchat.core.deck import NotesFormat, Stage
@@ -86,14 +87,10 @@ def run_job(
         _record_failure(library, job_id, owner, error.code, error.message)
         return
     except Exception:
-        log.exception("ingestion of job %s failed", job_id)
-        _record_failure(
-            library,
-            job_id,
-            owner,
-            "ingest_failed",
-            "Ingestion failed because of an internal error; the details are in the server log.",
-        )
+        reference = secrets.token_hex(4)
+        # The reference joins what the presenter sees to this traceback in the server log.
+        log.exception("ingestion of job %s failed [reference %s]", job_id, reference)
+        _record_failure(library, job_id, owner, "ingest_failed", internal_error_message(reference))
         return
     with library.db.session() as session:
         job = session.get_one(JobRow, job_id, with_for_update=True)
@@ -112,6 +109,13 @@ def run_job(
         jobs.finish(session, job)
     if old_blobs:
         library.collect_blobs(old_blobs)
+
+
+def internal_error_message(reference: str) -> str:
+    return (
+        "Ingestion failed because of an internal error in deckchat. Exporting the deck as PDF and "
+        f"uploading that may work; otherwise give the server's administrator this reference: {reference}."
+    )
 
 
 def _stem(filename: str) -> str:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 from deckchat.services.library import Library
 from deckchat.store import jobs
@@ -23,6 +24,7 @@ class Supervisor:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._started: dict[str, float] = {}
         self._thread = threading.Thread(target=self._loop, name="job-supervisor", daemon=True)
 
     def start(self) -> None:
@@ -44,6 +46,7 @@ class Supervisor:
         for job_id, child in self._children.items():
             child.kill()
             child.wait()
+            self._started.pop(job_id, None)
             # Back to the queue now, for whichever server starts next.
             self._release_if_unfinished(job_id)
         self._children.clear()
@@ -67,6 +70,7 @@ class Supervisor:
             if job_id is None:
                 return
             self._children[job_id] = self._spawn(job_id)
+            self._started[job_id] = time.monotonic()
 
     def _spawn(self, job_id: str) -> subprocess.Popen[bytes]:
         command = [
@@ -90,15 +94,47 @@ class Supervisor:
     def _reap(self) -> None:
         for job_id, child in list(self._children.items()):
             code = child.poll()
+            if code is None and self._overdue(job_id):
+                self._stop_overdue(job_id, child)
+                continue
             if code is None:
                 continue
             del self._children[job_id]
+            self._started.pop(job_id, None)
             if code != 0:
                 log.error("worker for job %s exited with %d", job_id, code)
             self._release_if_unfinished(job_id)
+
+    def _overdue(self, job_id: str) -> bool:
+        return time.monotonic() - self._started[job_id] > self.library.settings.job_timeout_s
+
+    def _stop_overdue(self, job_id: str, child: subprocess.Popen[bytes]) -> None:
+        """A job past its time limit would most likely run over again: fail it rather than retry it.
+
+        The lease alone cannot catch this, since a stuck worker's heartbeat thread keeps renewing it."""
+        child.kill()
+        child.wait()
+        del self._children[job_id]
+        del self._started[job_id]
+        limit = self.library.settings.job_timeout_s
+        log.error("job %s ran past its %.0f s limit; worker pid %d killed", job_id, limit, child.pid)
+        with self.library.db.session() as session:
+            job = session.get(JobRow, job_id)
+            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+                jobs.fail(
+                    session,
+                    job,
+                    "ingest_timeout",
+                    f"Processing this deck took longer than {_duration(limit)} and was stopped; "
+                    "split it into smaller decks, or export it as PDF and upload that.",
+                )
 
     def _release_if_unfinished(self, job_id: str) -> None:
         with self.library.db.session() as session:
             job = session.get(JobRow, job_id)
             if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
                 jobs.release(session, job, self.library.settings.job_max_attempts)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:g} seconds"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import faulthandler
 import logging
 import os
 import signal
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     if os.getppid() != args.parent:
         return 3  # the server died before we could arm the death signal
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    # A crash in pdfium or onnxruntime kills the process: dump its Python stack to the server log, next
+    # to the supervisor's line naming the job, whose id an ingest_crashed message gives as reference.
+    faulthandler.enable()
     settings = Settings.model_validate_json(sys.stdin.read())
     library = Library(settings, migrate_schema=False)
     try:

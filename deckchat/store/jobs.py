@@ -123,8 +123,8 @@ def release(session: Session, job: JobRow, max_attempts: int) -> None:
             session,
             job,
             "ingest_crashed",
-            f"Ingestion stopped unexpectedly {job.attempts} times on this deck; "
-            "try exporting it to PDF and uploading that.",
+            f"Ingestion stopped unexpectedly {job.attempts} times on this deck; try exporting it to PDF "
+            f"and uploading that, or give the server's administrator this reference: {job.id}.",
         )
         return
     job.status, job.lease_owner, job.lease_until = QUEUED, None, None

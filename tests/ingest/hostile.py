@@ -97,6 +97,17 @@ def small_pptx(directory: Path, name: str = "deck.pptx") -> Path:
     return write_zip(directory / name, pptx_entries())
 
 
+def pptx_with_unparsable_offset(directory: Path, name: str = "strict.pptx") -> Path:
+    """The small deck with a shape offset of x="left": python-pptx raises on it, PowerPoint and
+    LibreOffice ignore it."""
+    with zipfile.ZipFile(io.BytesIO(pptx_bytes())) as deck:
+        slide = deck.read("ppt/slides/slide2.xml")
+    bad = slide.replace(
+        b"<p:spPr/>", b'<p:spPr><a:xfrm><a:off x="left" y="top"/><a:ext cx="9" cy="9"/></a:xfrm></p:spPr>'
+    )
+    return write_zip(directory / name, pptx_entries({"ppt/slides/slide2.xml": bad}))
+
+
 def pptx_with_entries(directory: Path, extra: Iterable[RawEntry], name: str = "hostile.pptx") -> Path:
     return write_zip(directory / name, [*pptx_entries(), *extra])
 
@@ -200,8 +211,9 @@ def keynote_zip(
     return write_zip(directory / name, entries)
 
 
-def odf_zip(directory: Path, name: str = "deck.odp", encrypted: bool = False) -> Path:
-    """A minimal ODP package; ``encrypted`` adds the manifest entry a password-protected one has."""
+def odf_zip(directory: Path, name: str = "deck.odp", encrypted: bool = False, pages: int = 0) -> Path:
+    """A minimal ODP package of ``pages`` empty slides; ``encrypted`` adds the manifest entry a
+    password-protected one has."""
     mimetype = b"application/vnd.oasis.opendocument.presentation"
     secret = b'<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>' if encrypted else b""
     odf = b"urn:oasis:names:tc:opendocument:xmlns"
@@ -211,7 +223,11 @@ def odf_zip(directory: Path, name: str = "deck.odp", encrypted: bool = False) ->
         b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">%s'
         b"</manifest:file-entry></manifest:manifest>" % (_XML_DECL, odf, mimetype, secret)
     )
-    content = b'%s<office:document-content xmlns:office="%s:office:1.0"/>' % (_XML_DECL, odf)
+    content = (
+        b'%s<office:document-content xmlns:office="%s:office:1.0" xmlns:draw="%s:drawing:1.0">'
+        b"<office:body><office:presentation>%s</office:presentation></office:body></office:document-content>"
+        % (_XML_DECL, odf, odf, b"<draw:page/>" * pages)
+    )
     entries = [
         stored("mimetype", mimetype),
         deflated("content.xml", content),
@@ -408,6 +424,19 @@ def surrogates_pdf(directory: Path, name: str = "surrogates.pdf") -> Path:
         b"<< /Title <FEFF0054D835> /Author <FEFFD800> >>",
     ]
     return write_pdf(directory / name, objects, b"/Info 9 0 R ")
+
+
+def bad_page_pdf(directory: Path, name: str = "broken.pdf") -> Path:
+    """Two pages in the page tree, the second of which is the number 42: pdfium opens it, then fails."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R 6 0 R] /Count 2 >>",
+        _stream(b"BT /F1 24 Tf 36 300 Td (Deckchat test slide) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _PAGE % b"[0 0 720 405]",
+        b"42",
+    ]
+    return write_pdf(directory / name, objects)
 
 
 def render_bomb_pdf(directory: Path, name: str = "ribbon.pdf") -> Path:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from deckchat.ingest.pptx_text import extract_pptx
 from deckchat.services.library import Library
 from deckchat.settings import Settings
+from tests.ingest import hostile
 from tests.ingest.helpers import ingest_ready
 
 pytestmark = pytest.mark.slow
@@ -48,6 +50,16 @@ def test_odp_and_ppt_decks_convert(fmt: str, saved_as: dict[str, Path], library:
     assert len(slides) == 10
     assert library.get(deck_id).source_format == fmt
     assert "Series" in " ".join(s.title + s.text for s in slides)
+
+
+def test_a_pptx_python_pptx_cannot_read_takes_its_text_from_the_pdf(library: Library, tmp_path: Path) -> None:
+    path = hostile.pptx_with_unparsable_offset(tmp_path)
+    with pytest.raises(ValueError):
+        extract_pptx(path)
+    slides = library.slides(ingest_ready(library, path))
+    assert len(slides) == 2
+    assert "Quarterly review" in slides[0].title + slides[0].text
+    assert "Revenue grew 12 percent" in slides[1].text
 
 
 def test_docx_and_pdf_notes(library: Library, decks_dir: Path, tmp_path: Path) -> None:

@@ -231,6 +231,16 @@ def test_password_protected_odp(tmp_path: Path) -> None:
     refused(lambda: deck(hostile.odf_zip(tmp_path, encrypted=True)), "encrypted_file")
 
 
+def test_powerpoint_4_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    # PowerPoint 4.0 keeps its slides in a "PP40" stream; LibreOffice reads only 97 and later.
+    path = hostile.write_cfb(
+        tmp_path / "old.ppt", {"PP40": bytes(5000), "\x05SummaryInformation": bytes(200)}
+    )
+    error = refused(lambda: deck(path), "unsupported_format")
+    assert "old.ppt was saved by PowerPoint 4.0 or older" in error.message
+    assert "save it as .pptx" in error.message
+
+
 def test_zip_with_a_broken_central_directory_is_corrupt(tmp_path: Path) -> None:
     error = refused(lambda: deck(hostile.truncated_pptx(tmp_path)), "corrupt_file")
     assert "truncated.pptx is damaged" in error.message

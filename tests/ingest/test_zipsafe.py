@@ -208,6 +208,21 @@ def test_dtds_in_any_utf(tmp_path: Path, xml: bytes) -> None:
     refused(with_slide(tmp_path, xml), "xml_entity_bomb")
 
 
+def test_macros_with_a_dtd_are_refused_with_what_to_do(tmp_path: Path) -> None:
+    # How LibreOffice writes a Basic module into an ODP: the DOCTYPE is still there.
+    module = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC '
+        b'"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n<script:module/>'
+    )
+    odp = hostile.odf_zip(tmp_path, "macros.odp")
+    with zipfile.ZipFile(odp) as source:
+        entries = [deflated(n, source.read(n)) for n in source.namelist()]
+    path = hostile.write_zip(odp, [*entries, deflated("Basic/Standard/Module1.xml", module)])
+    error = refused(path, "xml_entity_bomb")
+    assert "holds macros (Basic/Standard/Module1.xml)" in error.message
+    assert "remove its macros" in error.message
+
+
 @pytest.mark.parametrize("part", ["_rels/.rels", "ppt/drawings/vmlDrawing1.vml", "[Content_Types].xml"])
 def test_every_xml_like_part_is_scanned(tmp_path: Path, part: str) -> None:
     xml = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "b">]><r/>'

@@ -8,21 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live import LiveServer, presenter_token
+from tests.live import LiveServer, presenter_token, worker_pids
 
 pytestmark = pytest.mark.slow
-
-
-def _worker_pids(job_id: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"deckchat.jobs.worker" in cmdline and job_id.encode() in cmdline:
-            pids.append(int(proc.name))
-    return pids
 
 
 def _wait_for_stage(
@@ -53,9 +41,9 @@ def test_a_killed_server_resumes_the_job_after_restart(tmp_path: Path, decks_dir
         server.kill()
         # The worker goes down with the server: nothing finishes the job behind our back.
         deadline = time.monotonic() + 10
-        while _worker_pids(created["job_id"]) and time.monotonic() < deadline:
+        while worker_pids(created["job_id"]) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _worker_pids(created["job_id"]) == []
+        assert worker_pids(created["job_id"]) == []
 
         server = LiveServer(home).start()
         deck_state = server.wait_ready(created["id"])

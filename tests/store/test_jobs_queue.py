@@ -92,6 +92,7 @@ def test_jobs_of_dead_processes_are_released_then_failed_after_max_attempts(db_u
         job = session.get_one(JobRow, job_id)
         deck = session.get_one(DeckRow, job.deck_id)
         assert (job.status, deck.status, deck.error_code) == ("failed", "failed", "ingest_crashed")
+        assert deck.error_message and deck.error_message.endswith(f"this reference: {job_id}.")
     db.dispose()
 
 

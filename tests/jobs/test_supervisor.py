@@ -1,0 +1,55 @@
+"""The supervisor stops a job that runs past DECKCHAT_JOB_TIMEOUT_S, fails it once, and frees its worker."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from deckchat.ingest.validate import SourceFile
+from deckchat.jobs.supervisor import Supervisor
+from deckchat.services.library import Library
+from deckchat.settings import Settings
+from deckchat.store import jobs
+from deckchat.store.tables import JobRow
+from tests.ingest.hostile import pages_pdf
+from tests.live import worker_pids
+
+pytestmark = pytest.mark.slow
+
+
+def _wait_for_end(library: Library, job_id: str, timeout: float = 120) -> JobRow:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with library.db.read() as session:
+            job = session.get_one(JobRow, job_id)
+            session.expunge(job)
+        if job.status in (jobs.DONE, jobs.FAILED):
+            return job
+        time.sleep(0.1)
+    raise TimeoutError(job_id)
+
+
+def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path: Path) -> None:
+    # Half a second is less than a worker takes to start, so every job overruns it.
+    library = Library(Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None))  # type: ignore[call-arg]
+    supervisor = Supervisor(library)
+    supervisor.start()
+    try:
+        deck = pages_pdf(tmp_path, pages=3)
+        deck_id, job_id = library.add(SourceFile(deck, deck.name))
+        supervisor.wake()
+        job = _wait_for_end(library, job_id)
+        time.sleep(1.5)  # three supervisor polls: time enough to (wrongly) claim the job again
+        with library.db.read() as session:
+            job = session.get_one(JobRow, job_id)
+            assert (job.status, job.error_code, job.attempts) == (jobs.FAILED, "ingest_timeout", 1)
+            assert job.lease_until is None
+        error = library.get(deck_id).error
+        assert error is not None and error.code == "ingest_timeout"
+        assert error.message.startswith("Processing this deck took longer than 0.5 seconds and was stopped")
+        assert worker_pids(job_id) == []
+    finally:
+        supervisor.stop()
+        library.close()
