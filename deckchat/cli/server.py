@@ -13,6 +13,7 @@ from deckchat.api.app import create_app
 from deckchat.cli.output import err
 from deckchat.cli.state import accounts, settings
 from deckchat.cli.users import sign_in_url
+from deckchat.services.chat import warm_up
 
 
 def serve(
@@ -36,6 +37,8 @@ def serve(
     err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
     _offer_first_sign_in()
     app = create_app(config)
+    # The first viewer's question would otherwise wait for the embedders (and a model) to load.
+    warm_up(config)
     # Worker threads (database reads, answers) hold the GIL for up to the switch interval at a time
     # while the event loop, which serves every slide image, waits for it: 5 ms by default.
     sys.setswitchinterval(0.001)

@@ -16,10 +16,12 @@ from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
 from deckchat.core.text import clean_text
 from deckchat.index.deck_index import DeckIndex, IndexFormatError
+from deckchat.index.embed import default_embedders
 from deckchat.index.fusion import REFUSE_BELOW
 from deckchat.llm.base import Generator, Message
 from deckchat.services.indexing import rebuild_index
 from deckchat.services.library import Library
+from deckchat.settings import Settings
 from deckchat.store import analytics, conversations
 from deckchat.store.tables import ConversationRow
 
@@ -50,6 +52,24 @@ class Reply:
         }
 
 
+def generator_for(settings: Settings, spec: str | None, model: str | None = None) -> Generator | None:
+    """The generator ``spec`` names (default: the setting's); None for the extractive reader."""
+    spec = spec or settings.llm
+    if spec == EXTRACTIVE:
+        return None
+    # Imported here: transformers and torch take seconds to import, and extractive needs neither.
+    from deckchat.llm.registry import make_generator
+
+    return make_generator(spec, settings, model=model or settings.llm_model or None)
+
+
+def warm_up(settings: Settings) -> None:
+    """Load what the first question would wait for: both embedders and the configured generator."""
+    for embedder in default_embedders():
+        embedder.embed(["warm up"])
+    generator_for(settings, None)
+
+
 class ChatService:
     def __init__(self, library: Library) -> None:
         self.library = library
@@ -58,14 +78,7 @@ class ChatService:
         self._rebuild_lock = threading.Lock()
 
     def generator(self, spec: str | None, model: str | None = None) -> Generator | None:
-        spec = spec or self.library.settings.llm
-        model = model or self.library.settings.llm_model or None
-        if spec == EXTRACTIVE:
-            return None
-        # Imported here: transformers and torch take seconds to import, and extractive needs neither.
-        from deckchat.llm.registry import make_generator
-
-        return make_generator(spec, self.library.settings, model=model)
+        return generator_for(self.library.settings, spec, model)
 
     def ask(
         self,
