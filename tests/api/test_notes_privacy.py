@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,9 @@ from pptx import Presentation
 
 from deckchat.api.app import create_app
 from deckchat.llm import smollm2
+from deckchat.llm.base import Message
+from deckchat.services.chat import ChatService
+from deckchat.services.library import Library
 from deckchat.settings import Settings
 from tests.live import cli, cli_add, presenter_token
 from tests.llm.servers import llama_cpp_server
@@ -204,6 +207,33 @@ def test_no_canary_in_deckchat_ask_with_models(deck: Deck, llama_server: tuple[s
         done = cli(deck.home, "ask", deck.slug, TOPIC_QUESTIONS[0], *llm, "--json")
         assert done.returncode == 0, done.stderr
         assert leaks(done.stdout, done.stderr) == [], f"deckchat ask {llm} leaked"
+
+
+class Recorder:
+    """A generator that keeps every prompt it is given, and declines."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int = 256) -> Iterator[str]:
+        self.prompts.append("\n".join(m.content for m in messages))
+        yield "The deck doesn't say."
+
+
+@pytest.mark.parametrize("mode", ["private", "hidden"])
+def test_no_generator_is_given_private_notes(deck: Deck, mode: str) -> None:
+    with TestClient(create_app(app_settings(deck, "extractive"))) as client:
+        set_mode(client, deck, mode)
+    library, model = Library(Settings(home=deck.home)), Recorder()
+    try:
+        service = ChatService(library)
+        for question in TOPIC_QUESTIONS + PROBING_QUESTIONS:
+            list(service.ask(deck.slug, question, generator=model))
+    finally:
+        library.close()
+    assert model.prompts and leaks(*model.prompts) == []
 
 
 def test_public_notes_do_answer_the_same_questions(deck: Deck) -> None:
