@@ -11,6 +11,7 @@ from typing import Any
 
 from deckchat.chat.answer import EXTRACTIVE, answer
 from deckchat.chat.followup import about_this_slide, retrieval_query
+from deckchat.chat.profile import deck_question, profile_slides
 from deckchat.core.chat import Answer, Hit, NotesMode
 from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
@@ -112,10 +113,16 @@ class ChatService:
         query = retrieval_query(question, previous)
         this_slide = slide if slide is not None and about_this_slide(question) else None
         hits = index.search(query, k=_K, mode=mode, slide=slide)
+        shown = evidence_chunks(index.chunks, mode)
+        about_deck = profile_slides(shown, deck_question(question)) if this_slide is None else []
         if this_slide is not None:
             # "this slide" means the one in view, whatever the words match: answer from it alone.
-            hits = [Hit(c, 1.0) for c in evidence_chunks(index.chunks, mode) if c.slide == this_slide] or hits
-        ok = this_slide is not None or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
+            hits = [Hit(c, 1.0) for c in shown if c.slide == this_slide] or hits
+        elif about_deck:
+            # Who gave it, what it covers, what it concludes: the deck's own profile answers.
+            hits = [Hit(c, 1.0) for c in about_deck]
+        ok = bool(about_deck) or this_slide is not None
+        ok = ok or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
         history = [Message(m.role, m.content) for m in past]
         final: Answer | None = None
         for item in answer(question, hits, mode=mode, answerable=ok, generator=generator, history=history):
