@@ -14,12 +14,13 @@ from deckchat.services.library import Library
 from deckchat.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-DECKS = Path(os.environ.get("DECKCHAT_TEST_DECKS", REPO.parent / "shared" / "decks"))
+# In the repository, so a clone runs its tests with nothing beside it; the variable points elsewhere.
+DECKS = Path(os.environ.get("DECKCHAT_TEST_DECKS", REPO / "tests" / "data" / "decks"))
 
 
 @pytest.fixture(scope="session")
 def decks_dir() -> Path:
-    """The real test decks (../shared/decks). Missing decks are an error, not a skip."""
+    """The real test decks (tests/data/decks). Missing decks are an error, not a skip."""
     assert DECKS.is_dir(), f"test decks not found at {DECKS}; set DECKCHAT_TEST_DECKS"
     return DECKS
 

@@ -1,4 +1,4 @@
-"""The issue's thresholds, on ../shared/decks/qa.jsonl, with the real index and the real models."""
+"""The issue's thresholds, on tests/data/decks/qa.jsonl, with the real index and the real models."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""Every deck in ../shared/decks, ingested end to end (real LibreOffice, pdfium, rapidocr), checked
+"""Every deck in tests/data/decks, ingested end to end (real LibreOffice, pdfium, rapidocr), checked
 against what the files themselves say."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def _pptx_visible_slides(path: Path) -> int:
 
 def _visible(text: str) -> int:
     return sum(not c.isspace() for c in text)
+
+
+def test_every_deck_has_a_source_and_a_license_that_lets_it_ship(decks_dir: Path) -> None:
+    """The decks travel with the repository, so each one must say where it came from and under what terms."""
+    table = [
+        line.split("|")[1:-1]
+        for line in (decks_dir / "SOURCES.md").read_text().splitlines()
+        if line[:1] == "|"
+    ]
+    licenses = {cells[0].strip(): cells[4].strip() for cells in table[2:]}  # less the header and its rule
+    decks = sorted(p.name for p in decks_dir.glob("*.p*"))
+    assert decks == sorted(licenses)
+    for name in decks:
+        assert licenses[name].startswith(("Apache-2.0", "MIT", "CC-BY-4.0", "CC-BY-SA-4.0")), name
+    asked = {json.loads(line)["deck"] for line in (decks_dir / "qa.jsonl").read_text().splitlines() if line}
+    assert asked <= set(decks)
 
 
 def test_slide_counts_match_the_files(ingested: dict[str, list[SlideView]], decks_dir: Path) -> None:
