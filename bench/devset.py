@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deckchat.evaluate import ensure_deck, read_qa
 from deckchat.services.chat import ChatService
-from deckchat.services.evaluate import ensure_deck, read_qa
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 

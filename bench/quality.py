@@ -30,8 +30,8 @@ import devset
 
 from deckchat.core.chat import NotesMode
 from deckchat.core.metrics import mean
+from deckchat.evaluate import evaluate, metrics
 from deckchat.services.chat import ChatService, Reply
-from deckchat.services.evaluate import evaluate, metrics
 
 SHOWN = (
     ("questions", "n"),

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from deckchat.ingest.limits import Limits
+from deckchat.core.limits import Limits
 
 
 def _default_home() -> Path:

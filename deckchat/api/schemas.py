@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from deckchat.core.errors import InvalidInput
+from deckchat.core.expiry import parse_expiry
+
+
+def _expiry(value: Any) -> Any:
+    """Text goes through core's expiry reading (a bare date is the end of that day), as the CLI's does."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_expiry(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+
+
+# Still a date-time in the OpenAPI schema; only the reading of a bare date or a zoneless time is ours.
+Expiry = Annotated[datetime | None, BeforeValidator(_expiry)]
 
 
 class _Out(BaseModel):
@@ -77,7 +94,7 @@ class DeckChanges(BaseModel):
         max_length=1000,
         description="The password viewers enter (password visibility).",
     )
-    expires_at: datetime | None = Field(
+    expires_at: Expiry = Field(
         default=None, description="When the link stops working for viewers; send null to remove the expiry."
     )
     notes_mode: Literal["hidden", "private", "public"] | None = None

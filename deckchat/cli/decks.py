@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +15,9 @@ from rich.table import Table
 
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import accounts, library
+from deckchat.core import expiry
 from deckchat.core.deck import Stage
+from deckchat.core.errors import InvalidInput
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import release, run_job
 from deckchat.services.views import DeckView
@@ -44,16 +46,13 @@ class VisibilityChoice(StrEnum):
 
 
 def parse_expiry(text: str | None) -> datetime | None:
-    """An ISO date (the end of that day, UTC) or date and time; None for no expiry."""
+    """``--expires``: core's reading (a bare date is the end of that day, UTC); None for no expiry."""
     if not text:
         return None
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"--expires {text!r}: give a date like 2027-01-31 or 2027-01-31T18:00+01:00.")
-    if len(text) == 10:  # a bare date means the whole of that day
-        when = when.replace(hour=23, minute=59, second=59)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return expiry.parse_expiry(text)
+    except InvalidInput:
+        fail(f"--expires {text!r}: give {expiry.EXPIRY_EXAMPLES}.")
 
 
 def deck_password(visibility: VisibilityChoice, given: str | None) -> str | None:

@@ -12,8 +12,8 @@ from deckchat.cli.chat import LlmModelOpt, LlmOpt
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import library
 from deckchat.core.chat import NotesMode
+from deckchat.evaluate import evaluate, read_qa
 from deckchat.services.chat import ChatService
-from deckchat.services.evaluate import evaluate, read_qa
 
 
 def evaluate_command(

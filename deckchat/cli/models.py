@@ -14,8 +14,8 @@ from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import library
 from deckchat.llm import modelbench
 from deckchat.llm.bandwidth import measure, parse_bytes, parse_rates
-from deckchat.llm.load import resolve_model
 from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
+from deckchat.llm.resolve import resolve_model
 from deckchat.llm.shard import shard_model
 from deckchat.llm.sources import open_source
 

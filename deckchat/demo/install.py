@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from deckchat.cli.state import accounts, library
 from deckchat.demo.build import DEMO_TITLE, build_demo
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
+from deckchat.services.library import Library
 from deckchat.store.jobs import owner_id
 
 
-def ensure_demo() -> str:
-    """The demo deck's URL, ingesting it first if the library lacks a ready copy."""
-    lib = library()
+def ensure_demo(lib: Library, owner_account: str) -> str:
+    """The demo deck's URL, ingesting it first (owned by ``owner_account``) if the library lacks a ready
+    copy."""
     ready = [d for d in lib.decks() if d.title == DEMO_TITLE and d.status == "ready"]
     if ready:
         return ready[0].url
@@ -23,7 +23,7 @@ def ensure_demo() -> str:
             [SourceFile(notes, notes.name)],
             title=DEMO_TITLE,
             visibility="public",
-            owner_id=accounts().local_owner().id,
+            owner_id=owner_account,
             worker=owner,
         )
         run_job(lib, job_id, owner)

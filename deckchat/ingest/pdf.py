@@ -20,8 +20,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from deckchat.core.errors import InvalidInput, TooLarge
+from deckchat.core.limits import Limits
 from deckchat.core.text import REPLACEMENT, clean_text
-from deckchat.ingest.limits import Limits
 
 # pdfium may not be called from two threads at once, even on different documents.
 PDFIUM_LOCK = threading.RLock()

@@ -17,11 +17,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from deckchat.core.deck import Deck, DeckFormat, NotesDocument, NotesFormat, Slide, SlideText, Stage
+from deckchat.core.limits import Limits
 from deckchat.core.ports import BlobSink, ProgressSink
 from deckchat.core.text import display_name
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import slide_images
-from deckchat.ingest.limits import Limits
 from deckchat.ingest.notes import parse_notes
 from deckchat.ingest.ocr import ocr_image
 from deckchat.ingest.pdf import PDFIUM_LOCK, metadata_title, open_pdf, page_errors, page_text, render_page

@@ -17,8 +17,8 @@ from typing import BinaryIO
 
 from deckchat.core.deck import DeckFormat, NotesFormat
 from deckchat.core.errors import InvalidInput, TooLarge, UnsupportedFormat
+from deckchat.core.limits import Limits
 from deckchat.ingest.cfb import Cfb
-from deckchat.ingest.limits import Limits
 from deckchat.ingest.zipsafe import corrupt, open_zip, read_head
 
 

@@ -15,8 +15,8 @@ from defusedxml import ElementTree
 
 from deckchat.core.deck import DeckFormat, NotesFormat
 from deckchat.core.errors import TooLarge
+from deckchat.core.limits import Limits
 from deckchat.core.text import display_name
-from deckchat.ingest.limits import Limits
 from deckchat.ingest.pdf import open_pdf
 from deckchat.ingest.sniff import sniff_deck, sniff_notes
 from deckchat.ingest.zipsafe import check_zip, corrupt

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from deckchat.core.errors import InvalidInput, UnsupportedFormat
-from deckchat.ingest.limits import Limits
+from deckchat.core.limits import Limits
 
 CHUNK_BYTES = 1 << 20
 # Small XML compresses 100:1 and more; only a big entry with an absurd ratio is a bomb.

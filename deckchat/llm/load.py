@@ -17,7 +17,10 @@ from typing import Any
 
 import torch
 
-from deckchat.core.errors import DeckchatError
+from deckchat.llm import prefetch
+from deckchat.llm.bandwidth import parse_bytes
+from deckchat.llm.plan import ensure_fits
+from deckchat.llm.resolve import resolve_model
 from deckchat.settings import Settings
 
 # bfloat16 must beat float32 by this much on the probe to be worth its lost precision.
@@ -78,8 +81,6 @@ def load_model(
     """
     from transformers import AutoModelForCausalLM
 
-    from deckchat.llm import prefetch
-
     source = resolve_model(path_or_id)
     settings = settings or Settings()
     placement: dict[str, Any] = {}
@@ -99,9 +100,6 @@ def load_model(
 def _ensure_fits(
     source: Path, max_memory: MaxMemory, folder: Path, disk_budget: int | None, dtype: torch.dtype
 ) -> None:
-    from deckchat.llm.bandwidth import parse_bytes
-    from deckchat.llm.plan import ensure_fits
-
     budget = {
         ("cpu" if device == "cpu" else "gpu"): int(parse_bytes(size) if isinstance(size, str) else size)
         for device, size in max_memory.items()
@@ -110,21 +108,6 @@ def _ensure_fits(
     existing = next(p for p in (folder, *folder.parents) if p.exists())
     budget["disk"] = disk_budget if disk_budget is not None else shutil.disk_usage(existing).free
     ensure_fits(str(source), budget, dtype)
-
-
-def resolve_model(path_or_id: str | Path) -> Path:
-    """A local model directory, or the cached snapshot of a hub id; never downloads."""
-    path = Path(path_or_id).expanduser()
-    if path.is_dir():
-        return path.resolve()
-    if isinstance(path_or_id, Path) or _looks_like_path(str(path_or_id)):
-        raise _not_found(path_or_id, "no such directory")
-    from huggingface_hub import snapshot_download
-
-    try:
-        return Path(snapshot_download(str(path_or_id), local_files_only=True))
-    except (OSError, ValueError) as exc:  # not cached (FileNotFoundError) or not a valid id
-        raise _not_found(path_or_id, "it is not in the local Hugging Face cache") from exc
 
 
 def default_dtype() -> torch.dtype:
@@ -164,16 +147,3 @@ def safe_name(path_or_id: str | Path) -> str:
     readable = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(text).name or text).strip("-.") or "model"
     digest = hashlib.sha256(text.encode()).hexdigest()[:10]
     return f"{readable}-{digest}"
-
-
-def _looks_like_path(text: str) -> bool:
-    return text.startswith(("/", ".", "~")) or text.count("/") > 1 or "\\" in text
-
-
-def _not_found(path_or_id: str | Path, why: str) -> DeckchatError:
-    return DeckchatError(
-        f"Model {path_or_id} was not found: {why}. Give a local model directory, or a model id that "
-        "is already downloaded (deckchat never downloads models).",
-        code="model_not_found",
-        status=404,
-    )

@@ -20,7 +20,8 @@ import torch
 
 from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.llm.bandwidth import Bandwidths, parse_bytes
-from deckchat.llm.load import resolve_model
+from deckchat.llm.blocks import blocks
+from deckchat.llm.resolve import resolve_model
 
 TIERS = ("gpu", "cpu", "disk")
 DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
@@ -210,21 +211,6 @@ def empty_model(src: str, dtype: torch.dtype) -> Any:
     config = AutoConfig.from_pretrained(resolve_model(src), local_files_only=True)
     with init_empty_weights():
         return AutoModelForCausalLM.from_config(config, dtype=dtype)  # type: ignore[no-untyped-call]
-
-
-def blocks(model: Any) -> list[str]:
-    """The units placement moves: each transformer block, and the modules outside blocks that hold weights."""
-    no_split = set(getattr(model, "_no_split_modules", None) or ())
-    found: list[str] = []
-    for name, module in model.named_modules():
-        if any(name.startswith(f"{b}.") for b in found):
-            continue
-        holds = any(True for _ in module.parameters(recurse=False)) or any(
-            True for _ in module.buffers(recurse=False)
-        )
-        if name and (type(module).__name__ in no_split or holds):
-            found.append(name)
-    return found
 
 
 def _tier_of(name: str, device_map: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import torch
 
+from deckchat.llm.blocks import blocks
 from deckchat.llm.tensorfile import TensorInfo, read_header, read_tensor
 
 EXECUTORS = ("prefetch", "accelerate")
@@ -296,7 +297,6 @@ def install(model: Any, executor: str = "prefetch", depth: int = 2) -> Traffic |
 
     ``accelerate`` leaves the hooks as they are and only counts their traffic.
     """
-    from deckchat.llm.plan import blocks
 
     hooks = [(name, module, hook) for (name, module), hook in offload_hooks(model)]
     leaves = [Leaf(name, _tensor_dtypes(module, hook), hook.weights_map) for name, module, hook in hooks]

@@ -15,10 +15,11 @@ from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.llm import smollm2
 from deckchat.llm.base import Generator
 from deckchat.llm.cpu_int8 import quantize_linear_int8
-from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm, resolve_model
+from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
 from deckchat.llm.plan import DTYPES, parse_budget
+from deckchat.llm.resolve import resolve_model
 from deckchat.settings import Settings
 
 SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import torch
 
 from deckchat.core.errors import InvalidInput
-from deckchat.llm.load import resolve_model
+from deckchat.llm.resolve import resolve_model
 from deckchat.llm.tensorfile import TensorInfo, read_elements, read_header, read_tensor
 
 

@@ -427,9 +427,12 @@ def facts_of(deck: DeckRow | DeckView) -> DeckFacts:
 
 
 def as_utc(when: datetime | None) -> datetime | None:
-    """A naive datetime read as UTC: SQLite hands back naive ones for what was stored in UTC, and a
-    client may send an expiry without a zone."""
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+    """``when`` in UTC, a naive one read as UTC: SQLite hands back naive ones for what was stored in UTC.
+    Stored as UTC because SQLite drops the offset and keeps the wall time (18:00+01:00 came back as
+    18:00 UTC)."""
+    if when is None:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _visibility_password(visibility: str, password: str | None, current: str | None) -> str | None:

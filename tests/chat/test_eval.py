@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from deckchat.evaluate import evaluate, read_qa
 from deckchat.services.chat import ChatService
-from deckchat.services.evaluate import evaluate, read_qa
 from tests.conftest import IngestedDecks
 
 pytestmark = pytest.mark.slow

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deckchat.core.limits import Limits
 from deckchat.core.text import REPLACEMENT
-from deckchat.ingest.limits import Limits
 from deckchat.ingest.pdf import PageText, bookmark_title, metadata_title, open_pdf, page_text
 from tests.ingest.hostile import surrogates_pdf
 

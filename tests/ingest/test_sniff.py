@@ -13,7 +13,7 @@ import pytest
 
 from deckchat.core.deck import DeckFormat, NotesFormat
 from deckchat.core.errors import DeckchatError, InvalidInput, TooLarge, UnsupportedFormat
-from deckchat.ingest.limits import Limits
+from deckchat.core.limits import Limits
 from deckchat.ingest.sniff import sniff_deck, sniff_notes
 from deckchat.ingest.zipsafe import check_zip
 from tests.ingest import hostile

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from deckchat.core.errors import DeckchatError
-from deckchat.ingest.limits import Limits
+from deckchat.core.limits import Limits
 from deckchat.ingest.validate import SourceFile, validate_deck
 from tests.ingest import hostile
 

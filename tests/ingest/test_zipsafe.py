@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deckchat.core.errors import DeckchatError, InvalidInput, UnsupportedFormat
-from deckchat.ingest.limits import Limits
+from deckchat.core.limits import Limits
 from deckchat.ingest.zipsafe import CHUNK_BYTES, check_zip, has_dtd
 from tests.ingest import hostile
 from tests.ingest.hostile import RawEntry, deflated, stored

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from deckchat.evaluate import ensure_deck
 from deckchat.index.deck_index import FORMAT_VERSION
 from deckchat.services.chat import ChatService, Reply
-from deckchat.services.evaluate import ensure_deck
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows

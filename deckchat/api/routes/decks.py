@@ -20,6 +20,7 @@ from deckchat.api.schemas import DeckChanges, DeckCreated, DeckList, DeckOut, Er
 from deckchat.api.uploads import receive_upload
 from deckchat.core.access import is_owner
 from deckchat.core.errors import InvalidInput
+from deckchat.core.expiry import parse_expiry
 from deckchat.services.library import DeckChanges as LibraryChanges
 from deckchat.services.library import facts_of
 from deckchat.services.views import DeckView
@@ -109,13 +110,7 @@ async def upload_deck(
 
 
 def _expiry(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("expires_at must be an ISO 8601 date and time.", code="invalid_expiry") from None
-    return when
+    return parse_expiry(text) if text else None
 
 
 @router.get("", response_model=DeckList, responses=_ERRORS)

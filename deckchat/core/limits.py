@@ -1,4 +1,5 @@
-"""The limits ingestion enforces, separate from Settings so ingest needs no settings import."""
+"""The limits ingestion enforces: plain data in core, so ingest needs no settings import and settings
+import no stage."""
 
 from __future__ import annotations
 
