@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,9 @@ from deckchat.core.limits import Limits
 
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "deckchat"
+
+
+_LIMITS = Limits()
 
 
 class Settings(BaseSettings):
@@ -37,15 +41,15 @@ class Settings(BaseSettings):
         "counted at the address it connects from.",
     )
 
-    # Limits that keep hostile or absurd uploads from hurting the server.
-    max_upload_bytes: int = 200 * 1024 * 1024
-    max_notes_bytes: int = 25 * 1024 * 1024
-    max_slides: int = 500
-    max_unzipped_bytes: int = 1024 * 1024 * 1024
-    max_zip_ratio: float = 200.0
-    max_zip_entries: int = 20_000
-    max_page_side_pt: float = 14_400.0  # the PDF spec's own limit (200 inches)
-    max_page_aspect: float = 20.0
+    # Limits that keep hostile or absurd uploads from hurting the server; their defaults are core's.
+    max_upload_bytes: int = _LIMITS.max_upload_bytes
+    max_notes_bytes: int = _LIMITS.max_notes_bytes
+    max_slides: int = _LIMITS.max_slides
+    max_unzipped_bytes: int = _LIMITS.max_unzipped_bytes
+    max_zip_ratio: float = _LIMITS.max_zip_ratio
+    max_zip_entries: int = _LIMITS.max_zip_entries
+    max_page_side_pt: float = _LIMITS.max_page_side_pt
+    max_page_aspect: float = _LIMITS.max_page_aspect
 
     convert_timeout_s: float = 180.0
     soffice: str = "soffice"
@@ -153,16 +157,7 @@ class Settings(BaseSettings):
 
     @property
     def limits(self) -> Limits:
-        return Limits(
-            max_upload_bytes=self.max_upload_bytes,
-            max_notes_bytes=self.max_notes_bytes,
-            max_slides=self.max_slides,
-            max_unzipped_bytes=self.max_unzipped_bytes,
-            max_zip_ratio=self.max_zip_ratio,
-            max_zip_entries=self.max_zip_entries,
-            max_page_side_pt=self.max_page_side_pt,
-            max_page_aspect=self.max_page_aspect,
-        )
+        return Limits(**{field.name: getattr(self, field.name) for field in fields(Limits)})
 
     @property
     def db_url(self) -> str:

@@ -14,5 +14,5 @@ class Limits:
     max_unzipped_bytes: int = 1024 * 1024 * 1024
     max_zip_ratio: float = 200.0
     max_zip_entries: int = 20_000
-    max_page_side_pt: float = 14_400.0
+    max_page_side_pt: float = 14_400.0  # the PDF spec's own limit (200 inches)
     max_page_aspect: float = 20.0
