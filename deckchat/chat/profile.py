@@ -88,8 +88,10 @@ def deck_question(question: str) -> frozenset[str]:
 
 def profile_slides(chunks: Sequence[Chunk], parts: frozenset[str]) -> list[Chunk]:
     """The slide chunks that answer ``parts``, in deck order: the title slide first; none for no parts."""
+    if not parts:
+        return []
     slides = [c for c in chunks if c.kind is ChunkKind.SLIDE and c.text.strip()]
-    if not slides or not parts:
+    if not slides:
         return []
     chosen = [slides[0]]
     roles = {c.id: slide_role(_title(c)) for c in slides}

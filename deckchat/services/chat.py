@@ -113,10 +113,11 @@ class ChatService:
         query = retrieval_query(question, previous)
         this_slide = slide if slide is not None and about_this_slide(question) else None
         hits = index.search(query, k=_K, mode=mode, slide=slide)
-        shown = evidence_chunks(index.chunks, mode)
-        about_deck = profile_slides(shown, deck_question(question)) if this_slide is None else []
+        # Slides are always evidence, so the profile needs no notes mode.
+        about_deck = profile_slides(index.chunks, deck_question(question)) if this_slide is None else []
         if this_slide is not None:
             # "this slide" means the one in view, whatever the words match: answer from it alone.
+            shown = evidence_chunks(index.chunks, mode)
             hits = [Hit(c, 1.0) for c in shown if c.slide == this_slide] or hits
         elif about_deck:
             # Who gave it, what it covers, what it concludes: the deck's own profile answers.
