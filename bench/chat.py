@@ -25,8 +25,8 @@ from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
 from deckchat.llm.registry import make_generator
 from deckchat.llm.smollm2 import gguf_path
+from deckchat.services.app_services import Services, open_services
 from deckchat.services.chat import ChatService
-from deckchat.services.library import Library
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows
 from deckchat.store.jobs import owner_id
@@ -62,20 +62,20 @@ def pct(values: list[float], share: float) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-chat-") as tmp:
         settings = Settings(home=Path(tmp) / "home", llm="extractive", _env_file=None)  # type: ignore[call-arg]
-        library = Library(settings)
+        services = open_services(settings)
         deck = _ingest_bench().make_pptx(Path(tmp), 100)
         owner = owner_id()
-        deck_id, job_id = library.add(SourceFile(deck, deck.name), worker=owner)
-        run_job(library, job_id, owner)
-        with library.db.session() as session:
+        deck_id, job_id = services.decks.add(SourceFile(deck, deck.name), worker=owner)
+        run_job(services, job_id, owner)
+        with services.db.session() as session:
             slides = deck_rows.load_slides(session, deck_id)
-        service = ChatService(library)
-        index_s = _index_cost(library, deck_id)
+        service = services.chat
+        index_s = _index_cost(services, deck_id)
         retrieval = _retrieval_ms(service, deck_id)
         extractive = _extractive_ms(service, deck_id)
         ttft, rate, prompt = _default_speed(service, deck_id, settings)
         llama_rate = _llama_rate(prompt)
-        library.close()
+        services.close()
     checks = [
         ("retrieval p95 < 15 ms", pct(retrieval, 0.95) < 15),
         ("extractive answer p50 < 150 ms", statistics.median(extractive) < 150),
@@ -101,8 +101,8 @@ def main() -> int:
     return 0 if all(ok for _, ok in checks) else 1
 
 
-def _index_cost(library: Library, deck_id: str) -> float:
-    with library.db.session() as session:
+def _index_cost(services: Services, deck_id: str) -> float:
+    with services.db.session() as session:
         slides = deck_rows.load_slides(session, deck_id)
     from deckchat.core.deck import Slide
 

@@ -1,6 +1,6 @@
 """Real-world files through the server's ingestion path: each one ready, or refused with a code.
 
-Every file goes through ``Library.add`` (the upload's checks: a DeckchatError there is the 4xx a
+Every file goes through ``DeckService.add`` (the upload's checks: a DeckchatError there is the 4xx a
 presenter sees) and then, like under ``deckchat serve``, through the job supervisor, which runs the
 job in a worker child process. All in a fresh DECKCHAT_HOME; limits are the settings' (DECKCHAT_* env
 vars apply). A file is
@@ -38,7 +38,7 @@ from pathlib import Path
 from deckchat.core.errors import DeckchatError
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 from deckchat.store import jobs
 from deckchat.store.tables import JobRow
@@ -70,45 +70,45 @@ def run_corpus(paths: Sequence[Path], *, home: Path, grace_s: float = 60.0) -> l
     A file still unfinished ``grace_s`` after the settings' job time limit counts as a hang."""
     settings = Settings(home=home, workers=1, _env_file=None)  # type: ignore[call-arg]
     limit_s = settings.job_timeout_s + grace_s
-    library = Library(settings)
+    services = open_services(settings)
     outcomes = []
     try:
         for path in paths:
-            supervisor = Supervisor(library)
+            supervisor = Supervisor(services.settings, services.db, services.scratch)
             supervisor.start()
             try:
-                outcomes.append(_one(library, supervisor, path, limit_s))
+                outcomes.append(_one(services, supervisor, path, limit_s))
             finally:
                 supervisor.stop()  # kills a worker still running, so the next file starts clean
-                _drop_unfinished(library)
+                _drop_unfinished(services)
     finally:
-        library.close()
+        services.close()
     return outcomes
 
 
-def _drop_unfinished(library: Library) -> None:
+def _drop_unfinished(services: Services) -> None:
     """Fail a job that hung (the supervisor's stop puts it back in the queue) so it is not run again."""
-    with library.db.session() as session:
+    with services.db.session() as session:
         for job in session.query(JobRow).where(JobRow.status.in_((jobs.QUEUED, jobs.RUNNING))):
             jobs.fail(session, job, "bench_hang", "stopped by bench/corpus.py")
 
 
-def _one(library: Library, supervisor: Supervisor, path: Path, limit_s: float) -> Outcome:
+def _one(services: Services, supervisor: Supervisor, path: Path, limit_s: float) -> Outcome:
     start = time.perf_counter()
     try:
-        deck_id, job_id = library.add(SourceFile(path, path.name))
+        deck_id, job_id = services.decks.add(SourceFile(path, path.name))
     except DeckchatError as error:
         return Outcome(path.name, "refused", error.code, error.message, "upload", _since(start), 0, 0)
     except Exception as error:  # what the API would answer with a 500
         message = f"{type(error).__name__}: {error}"
         return Outcome(path.name, "internal", "exception", message, "upload", _since(start), 0, 0)
     supervisor.wake()
-    job = _wait(library, job_id, start + limit_s)
+    job = _wait(services, job_id, start + limit_s)
     seconds = _since(start)
     if job.status not in (jobs.DONE, jobs.FAILED) or job.lease_until is not None:
         message = f"job still {job.status} at stage {job.stage} after {limit_s:.0f} s"
         return Outcome(path.name, "hang", "", message, "job", seconds, 0, job.attempts)
-    deck = library.get(deck_id)
+    deck = services.decks.get(deck_id)
     if job.status == jobs.DONE:
         return Outcome(path.name, "ready", "", "", "job", seconds, deck.slide_count, job.attempts)
     code, message = job.error_code or "", job.error_message or ""
@@ -116,9 +116,9 @@ def _one(library: Library, supervisor: Supervisor, path: Path, limit_s: float) -
     return Outcome(path.name, result, code, message, "job", seconds, 0, job.attempts)
 
 
-def _wait(library: Library, job_id: str, deadline: float) -> JobRow:
+def _wait(services: Services, job_id: str, deadline: float) -> JobRow:
     while True:
-        with library.db.read() as session:
+        with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
             session.expunge(job)
         if job.status in (jobs.DONE, jobs.FAILED) or time.perf_counter() > deadline:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from deckchat.evaluate import ensure_deck, read_qa
-from deckchat.services.chat import ChatService
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,9 +38,9 @@ def dev_sets(shared: Path = SHARED) -> list[DevSet]:
     return sets
 
 
-def open_service(home: Path = HOME) -> ChatService:
+def open_bench_services(home: Path = HOME) -> Services:
     home.mkdir(parents=True, exist_ok=True)
-    return ChatService(Library(Settings(home=home)))
+    return open_services(Settings(home=home))
 
 
 def questions(dev: DevSet) -> list[dict[str, Any]]:
@@ -55,9 +54,9 @@ def conversations(dev: DevSet) -> list[dict[str, Any]]:
     return [{**json.loads(line), "set": dev.name} for line in lines if line.strip()]
 
 
-def deck_ids(service: ChatService, dev: DevSet, names: list[str]) -> dict[str, str]:
+def deck_ids(services: Services, dev: DevSet, names: list[str]) -> dict[str, str]:
     """Each named deck's id in the bench library, ingesting the ones it lacks."""
-    return {name: ensure_deck(service.library, dev.decks / name) for name in dict.fromkeys(names)}
+    return {name: ensure_deck(services, dev.decks / name) for name in dict.fromkeys(names)}
 
 
 def answerable(row: dict[str, Any]) -> bool:

@@ -30,7 +30,7 @@ from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import encode_webp
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
-from deckchat.services.library import Library
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 from deckchat.store.jobs import owner_id
 
@@ -86,8 +86,8 @@ def floor_seconds(pdf_path: Path, settings: Settings) -> float:
 
 
 def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, float]]:
-    """Whole ingestion through Library.add + run_job, with time spent in each stage."""
-    library = Library(settings)
+    """Whole ingestion through DeckService.add + run_job, with time spent in each stage."""
+    services = open_services(settings)
     marks: list[tuple[str, float]] = []
 
     def listen(stage: Stage, done: int, total: int) -> None:
@@ -96,12 +96,12 @@ def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, flo
 
     start = time.perf_counter()
     owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-    run_job(library, job_id, owner, listener=listen)
+    deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
+    run_job(services, job_id, owner, listener=listen)
     end = time.perf_counter()
-    deck = library.get(deck_id)
-    library.remove(deck_id)
-    library.close()
+    deck = services.decks.get(deck_id)
+    services.decks.remove(deck_id)
+    services.close()
     assert deck.status == "ready", deck.error
     bounds = [*marks, ("end", end)]
     stages = {name: later - at for (name, at), (_, later) in itertools.pairwise(bounds)}

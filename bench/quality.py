@@ -31,6 +31,7 @@ import devset
 from deckchat.core.chat import NotesMode
 from deckchat.core.metrics import mean
 from deckchat.evaluate import evaluate, metrics
+from deckchat.services.app_services import Services
 from deckchat.services.chat import ChatService, Reply
 
 SHOWN = (
@@ -48,19 +49,20 @@ SHOWN = (
 )
 
 
-def run(service: ChatService, args: argparse.Namespace) -> dict[str, Any]:
+def run(services: Services, args: argparse.Namespace) -> dict[str, Any]:
+    service = services.chat
     generator = service.generator(args.llm, args.llm_model)
     results: list[dict[str, Any]] = []
     follow_ups: list[dict[str, Any]] = []
     for dev in devset.dev_sets(args.shared):
         rows = devset.questions(dev)
         talks = devset.conversations(dev)
-        ids = devset.deck_ids(service, dev, [r["deck"] for r in rows] + [c["deck"] for c in talks])
+        ids = devset.deck_ids(services, dev, [r["deck"] for r in rows] + [c["deck"] for c in talks])
         for name, deck_id in ids.items():
-            language = devset.deck_language("\n".join(s.text for s in service.library.slides(deck_id)))
+            language = devset.deck_language("\n".join(s.text for s in services.content.slides(deck_id)))
             asked = [r for r in rows if r["deck"] == name]
             if asked:
-                report = evaluate(service, asked, dev.decks, generator)
+                report = evaluate(services, asked, dev.decks, generator)
                 results += [{**r, "language": language} for r in report["results"]]
             for talk in (t for t in talks if t["deck"] == name):
                 follow_ups.append({**_converse(service, deck_id, talk, generator), "language": language})
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=devset.SHARED, help="Folder holding decks/, devset/.")
     parser.add_argument("--json", action="store_true", help="Print one JSON document: results and figures.")
     args = parser.parse_args(argv)
-    report = run(devset.open_service(args.home), args)
+    report = run(devset.open_bench_services(args.home), args)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

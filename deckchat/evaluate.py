@@ -17,8 +17,8 @@ from deckchat.core.metrics import answer_recall, mean, percentile, recall_at, re
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
 from deckchat.llm.base import Generator
+from deckchat.services.app_services import Services
 from deckchat.services.chat import ChatService, Reply
-from deckchat.services.library import Library
 from deckchat.store.blobs import file_sha256
 from deckchat.store.jobs import owner_id
 
@@ -41,27 +41,27 @@ def read_qa(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def ensure_deck(library: Library, path: Path) -> str:
+def ensure_deck(services: Services, path: Path) -> str:
     """The id of a ready deck made from exactly this file, ingesting it if the library has none."""
     if not path.is_file():
         raise InvalidInput(
             f"The QA file names {path.name}, which is not in {path.parent}.", code="deck_missing"
         )
     digest = file_sha256(path)
-    for deck in library.decks():
-        if deck.status == "ready" and library.source_hash(deck.id) == digest:
+    for deck in services.decks.decks():
+        if deck.status == "ready" and services.content.source_hash(deck.id) == digest:
             return deck.id
     owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-    run_job(library, job_id, owner)
-    view = library.get(deck_id)
+    deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
+    run_job(services, job_id, owner)
+    view = services.decks.get(deck_id)
     if view.error:
         raise InvalidInput(f"{path.name}: {view.error.message}", code=view.error.code)
     return deck_id
 
 
 def evaluate(
-    service: ChatService,
+    services: Services,
     qa: list[dict[str, Any]],
     decks_dir: Path,
     generator: Generator | None,
@@ -71,11 +71,11 @@ def evaluate(
     """Answer every row; the notes are taken to be in ``notes_mode`` (public by default: questions
     of kind ``notes`` can only be answered from notes a viewer may read), whatever the decks' own."""
     deck_ids = {
-        name: ensure_deck(service.library, decks_dir / name) for name in dict.fromkeys(r["deck"] for r in qa)
+        name: ensure_deck(services, decks_dir / name) for name in dict.fromkeys(r["deck"] for r in qa)
     }
     results = []
     for done, row in enumerate(qa, start=1):
-        results.append(_answer_one(service, deck_ids[row["deck"]], row, generator, notes_mode))
+        results.append(_answer_one(services.chat, deck_ids[row["deck"]], row, generator, notes_mode))
         on_progress(done, len(qa))
     return {"results": results, "metrics": metrics(results)}
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def decks_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _keep_tmpdir() -> Iterator[None]:
-    """A Library points the process's TMPDIR into its home (settings.confine_temp_files); a test's
+    """open_services points the process's TMPDIR into its home (settings.confine_temp_files); a test's
     home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
     before = os.environ.get("TMPDIR")
     yield
@@ -81,15 +81,15 @@ def settings(home: Path, db_url: str) -> Settings:
 
 
 @pytest.fixture
-def library(settings: Settings) -> Iterator[Library]:
-    lib = Library(settings)
-    yield lib
-    lib.close()
+def services(settings: Settings) -> Iterator[Services]:
+    services = open_services(settings)
+    yield services
+    services.close()
 
 
 @dataclass(frozen=True)
 class IngestedDecks:
-    library: Library
+    services: Services
     ids: dict[str, str]  # deck file name -> deck id
 
 
@@ -104,18 +104,18 @@ def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     from deckchat.jobs.execute import run_job
     from deckchat.store.jobs import owner_id
 
-    library = Library(Settings(home=tmp_path_factory.mktemp("ingested-home")))
+    services = open_services(Settings(home=tmp_path_factory.mktemp("ingested-home")))
     owner = owner_id()
     ids = {}
     for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-        run_job(library, job_id, owner)
-        deck = library.get(deck_id)
+        deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
+        run_job(services, job_id, owner)
+        deck = services.decks.get(deck_id)
         assert deck.status == "ready", (path.name, deck.error)
         ids[path.name] = deck_id
     assert len(ids) == 12
-    yield IngestedDecks(library, ids)
-    library.close()
+    yield IngestedDecks(services, ids)
+    services.close()
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups

@@ -46,10 +46,10 @@ def test_the_contracts_hold() -> None:
     [
         (  # an upward import, even one inside a function
             "ingest/sniff.py",
-            "def _upward():\n    from deckchat.services import library",
+            "def _upward():\n    from deckchat.services import decks",
             [
                 "deckchat.ingest is not allowed to import deckchat.services",
-                "deckchat.ingest.sniff -> deckchat.services.library",
+                "deckchat.ingest.sniff -> deckchat.services.decks",
             ],
         ),
         (  # load imports resolve; resolve importing load back closes a circle within llm/

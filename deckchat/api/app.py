@@ -17,8 +17,7 @@ from deckchat.api.media_cache import MediaCache
 from deckchat.api.routes import access, analytics, chat, decks, media, site
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.accounts import Accounts
-from deckchat.services.chat import ChatService
-from deckchat.services.library import Library
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 
 
@@ -28,12 +27,12 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        library = Library(settings)
-        supervisor = Supervisor(library) if run_jobs else None
-        app.state.library, app.state.supervisor = library, supervisor
-        app.state.accounts = Accounts(library.db)
+        services = open_services(settings)
+        supervisor = Supervisor(settings, services.db, services.scratch) if run_jobs else None
+        app.state.services, app.state.supervisor = services, supervisor
+        app.state.accounts = Accounts(services.db)
         app.state.signing_key = settings.signing_key()
-        app.state.chat = ChatService(library)
+        app.state.chat = services.chat
         app.state.rate_limits = RateLimits(settings)
         app.state.media_cache = MediaCache(settings.media_cache_mb * 1024 * 1024)
         app.state.generator_gate = GeneratorGate(
@@ -46,7 +45,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         finally:
             if supervisor:
                 supervisor.stop()
-            library.close()
+            services.close()
 
     app = FastAPI(title="deckchat", version=__version__, lifespan=lifespan)
     errors.install(app)

@@ -24,11 +24,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from deckchat.api.deps import services_of
 from deckchat.core.access import Client, DeckFacts, Rule, check_manage, check_signed_in, check_view
 from deckchat.core.deck import Visibility
 from deckchat.core.errors import DeckchatError, NotFound
 from deckchat.services.accounts import Accounts, UserView
-from deckchat.services.library import Library, facts_of
+from deckchat.services.deck_access import facts_of
 from deckchat.services.views import DeckView
 
 SESSION_COOKIE = "deckchat_session"
@@ -116,10 +117,10 @@ def cookie_header(request: Request, name: str, value: str, *, max_age: int | Non
 
 
 def _secure(request: Request) -> bool:
-    configured: bool | None = request.app.state.library.settings.cookie_secure
+    configured: bool | None = services_of(request).settings.cookie_secure
     if configured is not None:
         return configured
-    public_url: str = request.app.state.library.settings.public_url
+    public_url: str = services_of(request).settings.public_url
     return request.url.scheme == "https" or public_url.startswith("https://")
 
 
@@ -183,7 +184,7 @@ def _check_origin(request: Request) -> None:
     if not origin:  # not a browser, or a same-origin GET-like navigation: nothing to compare
         return
     own = {f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"}
-    public_url: str = request.app.state.library.settings.public_url
+    public_url: str = services_of(request).settings.public_url
     if public_url:
         parts = urlsplit(public_url)
         own.add(f"{parts.scheme}://{parts.netloc}")
@@ -208,8 +209,7 @@ def signed_in(request: Request) -> UserView:
 
 
 def _deck(request: Request, ref: str) -> tuple[Caller, DeckView]:
-    library: Library = request.app.state.library
-    return caller_of(request), library.get(ref)
+    return caller_of(request), services_of(request).decks.get(ref)
 
 
 def viewable_deck(request: Request, ref: str) -> DeckView:
@@ -236,11 +236,11 @@ async def viewable_image(request: Request, name: str) -> ImageAccess:
     """Rule VIEW for /media: an image, if the caller may view some deck that shows it. Knowing an
     image's hash is not enough: a private deck's images are its owner's alone."""
     digest, dot, ext = name.partition(".")
-    library: Library = request.app.state.library
+    access = services_of(request).access
     decks: list[DeckFacts] = []
     if dot and ext == "webp" and len(digest) == 64:
-        recent = library.recent_image_decks(digest)
-        decks = recent if recent is not None else await run_in_threadpool(library.image_decks, digest)
+        recent = access.recent_image_decks(digest)
+        decks = recent if recent is not None else await run_in_threadpool(access.image_decks, digest)
     client, now = (await resolve_caller(request)).client, datetime.now(UTC)
     if not any(_may_view(client, deck, now) for deck in decks):
         raise NotFound("No such image.", code="image_not_found")

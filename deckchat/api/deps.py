@@ -11,13 +11,38 @@ from deckchat.api.limits import GeneratorGate, RateLimits
 from deckchat.api.media_cache import MediaCache
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.accounts import Accounts
+from deckchat.services.app_services import Services
 from deckchat.services.chat import ChatService
-from deckchat.services.library import Library
+from deckchat.services.deck_content import DeckContent
+from deckchat.services.decks import DeckService
+from deckchat.services.scratch import Scratch
+from deckchat.settings import Settings
+from deckchat.store.db import Database
 
 
-async def _library(request: Request) -> Library:
-    library: Library = request.app.state.library
-    return library
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def _decks(request: Request) -> DeckService:
+    return services_of(request).decks
+
+
+async def _content(request: Request) -> DeckContent:
+    return services_of(request).content
+
+
+async def _scratch(request: Request) -> Scratch:
+    return services_of(request).scratch
+
+
+async def _settings(request: Request) -> Settings:
+    return services_of(request).settings
+
+
+async def _database(request: Request) -> Database:
+    return services_of(request).db
 
 
 async def _supervisor(request: Request) -> Supervisor | None:
@@ -55,5 +80,9 @@ ChatDep = Annotated[ChatService, Depends(_chat)]
 RateLimitsDep = Annotated[RateLimits, Depends(_rate_limits)]
 GateDep = Annotated[GeneratorGate, Depends(_generator_gate)]
 MediaCacheDep = Annotated[MediaCache, Depends(_media_cache)]
-LibraryDep = Annotated[Library, Depends(_library)]
+DecksDep = Annotated[DeckService, Depends(_decks)]
+ContentDep = Annotated[DeckContent, Depends(_content)]
+ScratchDep = Annotated[Scratch, Depends(_scratch)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+DatabaseDep = Annotated[Database, Depends(_database)]
 SupervisorDep = Annotated[Supervisor | None, Depends(_supervisor)]

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from deckchat.cli.output import err, print_json
-from deckchat.cli.state import library
-from deckchat.services.chat import ChatService, Reply
+from deckchat.cli.state import services
+from deckchat.services.chat import Reply
 
 LlmOpt = Annotated[
     str | None,
@@ -30,7 +30,7 @@ def ask(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
     """Ask a deck a question; the answer cites slides, or says the deck doesn't say."""
-    service = ChatService(library())
+    service = services().chat
     generator = service.generator(llm, llm_model)
     streamed = False
     reply: Reply | None = None

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from deckchat.cli.output import err, fail, print_json
-from deckchat.cli.state import accounts, library
+from deckchat.cli.state import accounts, services
 from deckchat.core import expiry
 from deckchat.core.deck import Stage
 from deckchat.core.errors import InvalidInput
@@ -101,10 +101,10 @@ def add(
             fail(f"{path}: no such file.")
     expires_at = parse_expiry(expires)
     secret = deck_password(visibility, password)
-    lib = library()
+    opened = services()
     presenter = accounts().user(owner) if owner else accounts().local_owner()
     worker = owner_id()
-    deck_id, job_id = lib.add(
+    deck_id, job_id = opened.decks.add(
         SourceFile(file, file.name),
         [SourceFile(path, path.name) for path in notes or []],
         title=title,
@@ -126,11 +126,11 @@ def add(
                     total=total or None,
                 )
 
-            run_job(lib, job_id, worker, listener=show)
+            run_job(opened, job_id, worker, listener=show)
     except KeyboardInterrupt:
-        release(lib, job_id)
+        release(opened.db, job_id, opened.settings.job_max_attempts)
         fail("interrupted; the upload is kept and the job will be retried by `deckchat serve`.", 130)
-    deck = lib.get(deck_id)
+    deck = opened.decks.get(deck_id)
     if deck.status != "ready":
         assert deck.error is not None
         fail(f"{file.name}: {deck.error.message} [{deck.error.code}]")
@@ -165,7 +165,7 @@ def _summary(deck: DeckView) -> dict[str, object]:
 
 def list_decks(json_out: JsonOpt = False) -> None:
     """List the decks in DECKCHAT_HOME."""
-    decks = library().decks()
+    decks = services().decks.decks()
     if json_out:
         print_json({"decks": [_summary(deck) | {"error": deck.error} for deck in decks]})
         return
@@ -180,10 +180,10 @@ def list_decks(json_out: JsonOpt = False) -> None:
 
 def show(deck: DeckArg, json_out: JsonOpt = False) -> None:
     """Show a deck and every slide's title, text, notes and image URLs."""
-    lib = library()
-    view = lib.get(deck)
-    slides = lib.slides(deck)
-    notes = lib.notes(deck)
+    opened = services()
+    view = opened.decks.get(deck)
+    slides = opened.content.slides(deck)
+    notes = opened.content.notes(deck)
     if json_out:
         print_json(_summary(view) | {"error": view.error, "slides": slides, "notes_documents": notes})
         return
@@ -201,5 +201,5 @@ def show(deck: DeckArg, json_out: JsonOpt = False) -> None:
 
 def rm(deck: DeckArg) -> None:
     """Delete a deck, its images and its notes."""
-    deck_id = library().remove(deck)
+    deck_id = services().decks.remove(deck)
     err.print(f"Deleted deck {deck_id}.", highlight=False)

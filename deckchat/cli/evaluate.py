@@ -10,10 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from deckchat.cli.chat import LlmModelOpt, LlmOpt
 from deckchat.cli.output import err, fail, print_json
-from deckchat.cli.state import library
+from deckchat.cli.state import services
 from deckchat.core.chat import NotesMode
 from deckchat.evaluate import evaluate, read_qa
-from deckchat.services.chat import ChatService
 
 
 def evaluate_command(
@@ -36,15 +35,15 @@ def evaluate_command(
     """Ingest the decks a QA file names, answer every question, and report metrics."""
     if not qa.is_file():
         fail(f"{qa}: no such file.")
-    service = ChatService(library())
-    generator = service.generator(llm, llm_model)
+    opened = services()
+    generator = opened.chat.generator(llm, llm_model)
     rows = read_qa(qa)
     with Progress(
         TextColumn("answering"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as bar:
         task = bar.add_task("answering", total=len(rows))
         report = evaluate(
-            service,
+            opened,
             rows,
             decks,
             generator,

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from deckchat.cli.output import err, fail, print_json
-from deckchat.cli.state import library
+from deckchat.cli.state import services
 from deckchat.llm import modelbench
 from deckchat.llm.bandwidth import measure, parse_bytes, parse_rates
 from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
@@ -51,7 +51,7 @@ def plan(
     """Predict, from the config alone, where each block would live and the per-token time floor."""
     if dtype not in DTYPES:
         fail(f"--dtype must be one of {', '.join(DTYPES)}.")
-    settings = library().settings
+    settings = services().settings
     budget = parse_budget(max_memory, settings.home)
     rates = measure(settings.home / "tmp", parse_rates(bandwidth or ""))
     result = plan_model(src, budget, rates, dtype)
@@ -139,7 +139,7 @@ def bench(
     as_json: AsJson = False,
 ) -> None:
     """Load SRC with our prefetching executor and with plain accelerate, same budget, and compare."""
-    settings = library().settings
+    settings = services().settings
     stored = stored_dtype(src)
     dtype = dtype or stored
     if dtype not in DTYPES:

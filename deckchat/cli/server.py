@@ -11,7 +11,7 @@ import uvicorn
 
 from deckchat.api.app import create_app
 from deckchat.cli.output import err
-from deckchat.cli.state import accounts, library, settings
+from deckchat.cli.state import accounts, services, settings
 from deckchat.cli.users import sign_in_url
 from deckchat.demo.install import ensure_demo
 from deckchat.services.chat import warm_up
@@ -31,7 +31,7 @@ def serve(
     if port is not None:
         config.port = port
     if demo:
-        url = ensure_demo(library(), accounts().local_owner().id)
+        url = ensure_demo(services(), accounts().local_owner().id)
         err.print(f"Demo deck: {url}", highlight=False)
     err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
     _offer_first_sign_in()

@@ -1,11 +1,11 @@
-"""The library a command works on, opened once per process from the settings."""
+"""The services a command works on, opened once per process from the settings."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from deckchat.services.accounts import Accounts
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 
 
@@ -15,10 +15,10 @@ def settings() -> Settings:
 
 
 @cache
-def library() -> Library:
-    return Library(settings())
+def services() -> Services:
+    return open_services(settings())
 
 
 @cache
 def accounts() -> Accounts:
-    return Accounts(library().db)
+    return Accounts(services().db)

@@ -9,8 +9,10 @@ import sys
 import threading
 import time
 
-from deckchat.services.library import Library
+from deckchat.services.scratch import Scratch
+from deckchat.settings import Settings
 from deckchat.store import jobs
+from deckchat.store.db import Database
 from deckchat.store.tables import JobRow
 
 log = logging.getLogger(__name__)
@@ -18,8 +20,8 @@ _POLL_S = 0.5
 
 
 class Supervisor:
-    def __init__(self, library: Library) -> None:
-        self.library = library
+    def __init__(self, settings: Settings, db: Database, scratch: Scratch) -> None:
+        self.settings, self._db, self._scratch = settings, db, scratch
         self.owner = jobs.owner_id()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -28,11 +30,11 @@ class Supervisor:
         self._thread = threading.Thread(target=self._loop, name="job-supervisor", daemon=True)
 
     def start(self) -> None:
-        with self.library.db.session() as session:
-            released = jobs.release_dead(session, self.library.settings.job_max_attempts)
+        with self._db.session() as session:
+            released = jobs.release_dead(session, self.settings.job_max_attempts)
         if released:
             log.info("requeued %d job(s) left running by a process that died", released)
-        self.library.sweep_scratch()
+        self._scratch.sweep()
         self._thread.start()
 
     def wake(self) -> None:
@@ -62,9 +64,9 @@ class Supervisor:
             self._wake.clear()
 
     def _fill(self) -> None:
-        settings = self.library.settings
+        settings = self.settings
         while len(self._children) < settings.workers and not self._stop.is_set():
-            with self.library.db.session() as session:
+            with self._db.session() as session:
                 job = jobs.claim_next(session, self.owner, settings.job_lease_s)
                 job_id = job.id if job else None
             if job_id is None:
@@ -86,7 +88,7 @@ class Supervisor:
         ]
         child = subprocess.Popen(command, stdin=subprocess.PIPE)
         assert child.stdin is not None
-        child.stdin.write(self.library.settings.model_dump_json().encode())
+        child.stdin.write(self.settings.model_dump_json().encode())
         child.stdin.close()
         log.info("job %s started in worker pid %d", job_id, child.pid)
         return child
@@ -106,7 +108,7 @@ class Supervisor:
             self._release_if_unfinished(job_id)
 
     def _overdue(self, job_id: str) -> bool:
-        return time.monotonic() - self._started[job_id] > self.library.settings.job_timeout_s
+        return time.monotonic() - self._started[job_id] > self.settings.job_timeout_s
 
     def _stop_overdue(self, job_id: str, child: subprocess.Popen[bytes]) -> None:
         """A job past its time limit would most likely run over again: fail it rather than retry it.
@@ -116,9 +118,9 @@ class Supervisor:
         child.wait()
         del self._children[job_id]
         del self._started[job_id]
-        limit = self.library.settings.job_timeout_s
+        limit = self.settings.job_timeout_s
         log.error("job %s ran past its %.0f s limit; worker pid %d killed", job_id, limit, child.pid)
-        with self.library.db.session() as session:
+        with self._db.session() as session:
             job = session.get(JobRow, job_id)
             if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
                 jobs.fail(
@@ -130,10 +132,10 @@ class Supervisor:
                 )
 
     def _release_if_unfinished(self, job_id: str) -> None:
-        with self.library.db.session() as session:
+        with self._db.session() as session:
             job = session.get(JobRow, job_id)
             if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
-                jobs.release(session, job, self.library.settings.job_max_attempts)
+                jobs.release(session, job, self.settings.job_max_attempts)
 
 
 def _duration(seconds: float) -> str:

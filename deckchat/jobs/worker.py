@@ -16,7 +16,7 @@ import signal
 import sys
 
 from deckchat.jobs.execute import run_job
-from deckchat.services.library import Library
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 
 _PR_SET_PDEATHSIG = 1
@@ -42,11 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     # to the supervisor's line naming the job, whose id an ingest_crashed message gives as reference.
     faulthandler.enable()
     settings = Settings.model_validate_json(sys.stdin.read())
-    library = Library(settings, migrate_schema=False)
+    services = open_services(settings, migrate_schema=False)
     try:
-        run_job(library, args.job, args.owner)
+        run_job(services, args.job, args.owner)
     finally:
-        library.close()
+        services.close()
     return 0
 
 

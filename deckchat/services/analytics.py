@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from deckchat.core.errors import InvalidInput
-from deckchat.services.library import Library
+from deckchat.services.lookup import find, find_ready
 from deckchat.services.views import AnalyticsView, SlideStatsView, UnansweredView
 from deckchat.store import analytics
 from deckchat.store import decks as deck_rows
+from deckchat.store.db import Database
 
 
-def record_view(library: Library, ref: str, slide: int) -> None:
-    with library.db.session() as session:
-        deck = library.find_ready(session, ref)
+def record_view(db: Database, ref: str, slide: int) -> None:
+    with db.session() as session:
+        deck = find_ready(session, ref)
         if not 1 <= slide <= deck.slide_count:
             raise InvalidInput(
                 f"The deck has slides 1 to {deck.slide_count}; there is no slide {slide}.",
@@ -20,9 +21,9 @@ def record_view(library: Library, ref: str, slide: int) -> None:
         analytics.record_view(session, deck.id, slide)
 
 
-def report(library: Library, ref: str) -> AnalyticsView:
-    with library.db.session() as session:
-        deck = library.find(session, ref)
+def report(db: Database, ref: str) -> AnalyticsView:
+    with db.session() as session:
+        deck = find(session, ref)
         views = analytics.views_by_slide(session, deck.id)
         questions, total_questions = analytics.questions_by_slide(session, deck.id)
         slides = [

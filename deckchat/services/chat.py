@@ -21,9 +21,11 @@ from deckchat.index.embed import default_embedders
 from deckchat.index.fusion import REFUSE_BELOW
 from deckchat.llm.base import Generator, Message
 from deckchat.services.indexing import rebuild_index
-from deckchat.services.library import Library
+from deckchat.services.lookup import find_ready
 from deckchat.settings import Settings
 from deckchat.store import analytics, conversations
+from deckchat.store.blobs import BlobStore
+from deckchat.store.db import Database
 from deckchat.store.tables import ConversationRow
 
 log = logging.getLogger(__name__)
@@ -72,14 +74,14 @@ def warm_up(settings: Settings) -> None:
 
 
 class ChatService:
-    def __init__(self, library: Library) -> None:
-        self.library = library
+    def __init__(self, db: Database, blobs: BlobStore, settings: Settings) -> None:
+        self._db, self._blobs, self.settings = db, blobs, settings
         self._indexes: OrderedDict[str, DeckIndex] = OrderedDict()
         self._lock = threading.Lock()
         self._rebuild_lock = threading.Lock()
 
     def generator(self, spec: str | None, model: str | None = None) -> Generator | None:
-        return generator_for(self.library.settings, spec, model)
+        return generator_for(self.settings, spec, model)
 
     def ask(
         self,
@@ -99,8 +101,8 @@ class ChatService:
         question = " ".join(clean_text(question).split())
         if not question:
             raise InvalidInput("Ask a question.", code="empty_question")
-        with self.library.db.session() as session:
-            deck = self.library.find_ready(session, ref)
+        with self._db.session() as session:
+            deck = find_ready(session, ref)
             deck_id, index_hash = deck.id, deck.index_hash
             mode, slide_count = notes_mode or NotesMode(deck.notes_mode), deck.slide_count
             if slide is not None and not 1 <= slide <= slide_count:
@@ -136,22 +138,22 @@ class ChatService:
         yield Reply(final, conversation_id, tuple(hits))
 
     def index_for(self, ref: str) -> DeckIndex:
-        with self.library.db.session() as session:
-            deck = self.library.find_ready(session, ref)
+        with self._db.session() as session:
+            deck = find_ready(session, ref)
             deck_id, index_hash = deck.id, deck.index_hash
         return self._load(deck_id, index_hash)
 
     def rank_slides(self, ref: str, question: str, notes_mode: NotesMode | None = None) -> list[int]:
         """The deck's slides by relevance to the question (for retrieval metrics)."""
-        with self.library.db.session() as session:
-            deck = self.library.find_ready(session, ref)
+        with self._db.session() as session:
+            deck = find_ready(session, ref)
             deck_id, index_hash = deck.id, deck.index_hash
             mode = notes_mode or NotesMode(deck.notes_mode)
         hits = self._load(deck_id, index_hash).slide_hits(clean_text(question), mode=mode)
         return [slide for slide, _ in hits]
 
     def _remember(self, conversation_id: str, question: str, final: Answer, slide: int | None) -> None:
-        with self.library.db.session() as session:
+        with self._db.session() as session:
             conversations.append(session, conversation_id, "user", question, slide=slide)
             conversations.append(session, conversation_id, "assistant", final.answer, refused=final.refused)
             deck_id = session.get_one(ConversationRow, conversation_id).deck_id
@@ -165,15 +167,15 @@ class ChatService:
                     self._indexes.move_to_end(digest)
                     return self._indexes[digest]
             try:
-                return self._cache(digest, DeckIndex.from_bytes(self.library.blobs.path(digest).read_bytes()))
+                return self._cache(digest, DeckIndex.from_bytes(self._blobs.path(digest).read_bytes()))
             except (IndexFormatError, FileNotFoundError) as error:
                 log.warning("deck %s needs a new search index: %s", deck_id, error)
         with self._rebuild_lock:  # one rebuild at a time: it embeds every chunk
-            with self.library.db.session() as session:
-                current = self.library.find_ready(session, deck_id).index_hash
+            with self._db.session() as session:
+                current = find_ready(session, deck_id).index_hash
             if current is not None and current != digest:  # another request rebuilt it meanwhile
                 return self._load(deck_id, current)
-            built = rebuild_index(self.library, deck_id)
+            built = rebuild_index(self._db, self._blobs, deck_id)
         return self._cache(built.blob_hash, built.index)
 
     def _cache(self, digest: str, index: DeckIndex) -> DeckIndex:

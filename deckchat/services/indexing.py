@@ -14,8 +14,9 @@ from deckchat.chat.suggest import suggested_questions
 from deckchat.core.chunking import chunk_deck
 from deckchat.core.deck import NotesDocument, Slide
 from deckchat.index.deck_index import DeckIndex
-from deckchat.services.library import Library
 from deckchat.store import decks as deck_rows
+from deckchat.store.blobs import BlobStore
+from deckchat.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -27,27 +28,27 @@ class BuiltIndex:
     suggestions: list[str]
 
 
-def build_index(library: Library, slides: Sequence[Slide], notes: Sequence[NotesDocument]) -> BuiltIndex:
+def build_index(blobs: BlobStore, slides: Sequence[Slide], notes: Sequence[NotesDocument]) -> BuiltIndex:
     """Embed the deck's chunks and store the index as a content-addressed blob."""
     index = DeckIndex.build(chunk_deck(slides, notes))
-    return BuiltIndex(index, library.blobs.put(index.to_bytes(), "npz"), suggested_questions(slides))
+    return BuiltIndex(index, blobs.put(index.to_bytes(), "npz"), suggested_questions(slides))
 
 
-def rebuild_index(library: Library, deck_id: str) -> BuiltIndex:
+def rebuild_index(db: Database, blobs: BlobStore, deck_id: str) -> BuiltIndex:
     """Re-index a ready deck from its stored content and point the deck at the new index."""
-    with library.db.session() as session:
+    with db.session() as session:
         slides, notes = deck_rows.load_content(session, deck_id)
-    built = build_index(library, slides, notes)
-    with library.db.session() as session:
+    built = build_index(blobs, slides, notes)
+    with db.session() as session:
         deck = deck_rows.find_deck(session, deck_id)
         if deck is None:  # deleted meanwhile; the orphan blob is harmless and content-addressed
             return built
         old = deck.index_hash
         deck_rows.set_index(session, deck, built.blob_hash, built.suggestions)
     if old and old != built.blob_hash:
-        with library.db.session() as session:
+        with db.session() as session:
             unused = not deck_rows.blob_in_use(session, old)
         if unused:
-            library.blobs.delete(old)
+            blobs.delete(old)
     log.info("rebuilt the search index of deck %s", deck_id)
     return built

@@ -1,5 +1,5 @@
 """A map that forgets its entries after a few seconds, for answers that are too costly to look up on
-every request and may be a moment out of date (who may see an image: see Library.image_decks)."""
+every request and may be a moment out of date (who may see an image: see AccessCache.image_decks)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class DeckView:
     owner_id: str | None
     has_password: bool
     expires_at: datetime | None
-    password_stamp: str | None  # see library.password_stamp; never sent to clients
+    password_stamp: str | None  # see deck_access.password_stamp; never sent to clients
     status: str
     slide_count: int
     source_filename: str

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
 from deckchat.store.tables import DeckRow, JobRow, NotesDocRow, NotesSectionRow, SlideRow, UserRow
@@ -109,9 +111,42 @@ def load_slides(session: Session, deck_id: str) -> list[SlideRow]:
     )
 
 
-def first_slide(session: Session, deck_id: str) -> SlideRow | None:
-    query = select(SlideRow).where(SlideRow.deck_id == deck_id).order_by(SlideRow.number).limit(1)
-    return session.scalars(query).first()
+@dataclass(frozen=True, slots=True)
+class DeckState:
+    """What a deck's view shows besides its own row: its latest jobs and its first slide's thumbnail."""
+
+    job: JobRow | None  # the latest first-ingestion job
+    new_version: JobRow | None  # the latest new-version job
+    thumb_hash: str | None
+
+
+def deck_states(session: Session, deck_ids: Sequence[str]) -> dict[str, DeckState]:
+    """The state of every deck in ``deck_ids`` in one query, however many there are: a list of decks
+    costs this and the query that found them."""
+    if not deck_ids:
+        return {}
+    job, new_version = aliased(JobRow), aliased(JobRow)
+    query = (
+        select(DeckRow.id, _first_thumb(), job, new_version)
+        .select_from(DeckRow)
+        .outerjoin(job, job.id == _latest_job_id(replacement=False))
+        .outerjoin(new_version, new_version.id == _latest_job_id(replacement=True))
+        .where(DeckRow.id.in_(deck_ids))
+    )
+    return {row[0]: DeckState(row[2], row[3], row[1]) for row in session.execute(query)}
+
+
+def _latest_job_id(*, replacement: bool) -> ScalarSelect[str]:
+    """The id of the outer query's deck's latest job of one kind, as ``jobs.latest_job`` picks it."""
+    j = aliased(JobRow)
+    kind = j.replacement.is_not(None) if replacement else j.replacement.is_(None)
+    latest = select(j.id).where(j.deck_id == DeckRow.id, kind).order_by(j.created_at.desc(), j.id.desc())
+    return latest.limit(1).correlate(DeckRow).scalar_subquery()
+
+
+def _first_thumb() -> ScalarSelect[str]:
+    first = select(SlideRow.thumb_hash).where(SlideRow.deck_id == DeckRow.id).order_by(SlideRow.number)
+    return first.limit(1).correlate(DeckRow).scalar_subquery()
 
 
 def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:

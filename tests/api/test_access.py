@@ -28,7 +28,7 @@ from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
 from deckchat.services.accounts import Accounts
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.settings import Settings
 from deckchat.store import tables
 from deckchat.store.jobs import owner_id
@@ -121,7 +121,7 @@ EXPECTED: dict[str, Callable[[str, str, int], int]] = {
 class World:
     app: FastAPI
     client: TestClient
-    library: Library
+    services: Services
     accounts: Accounts
     decks: dict[str, dict[str, str]]  # visibility -> {"id", "slug", "image"}
     credentials: dict[str, Callable[[], dict[str, Any]]]
@@ -141,13 +141,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     )
     app = create_app(settings, run_jobs=False)
     with TestClient(app) as client:
-        library: Library = client.app.state.library  # type: ignore[attr-defined]
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
         accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]
         accounts.add_user(OWNER, PASSWORD)
         accounts.add_user(OTHER, PASSWORD)
         _, token = accounts.create_token(OWNER, "matrix")
         folder = tmp_path_factory.mktemp("access-files")
-        decks = {visibility: _ingest(library, accounts, folder, visibility) for visibility in VISIBILITIES}
+        decks = {visibility: _ingest(services, accounts, folder, visibility) for visibility in VISIBILITIES}
 
         def session_of(email: str) -> Callable[[], dict[str, Any]]:
             def make() -> dict[str, Any]:
@@ -172,17 +172,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             "owner": session_of(OWNER),
             "token": lambda: {"headers": {"Authorization": f"Bearer {token}"}},
         }
-        yield World(app, client, library, accounts, decks, credentials, folder)
+        yield World(app, client, services, accounts, decks, credentials, folder)
 
 
 def _ingest(
-    library: Library, accounts: Accounts, folder: Path, visibility: str, tag: str = ""
+    services: Services, accounts: Accounts, folder: Path, visibility: str, tag: str = ""
 ) -> dict[str, str]:
     path = hostile.pages_pdf(
         folder, 1, f"{visibility}{tag}.pdf", text=f"The {visibility}{tag} deck says hello"
     )
     worker = owner_id()
-    deck_id, job_id = library.add(
+    deck_id, job_id = services.decks.add(
         SourceFile(path, path.name),
         title=f"{visibility}{tag}",
         visibility="public" if visibility == "expired" else visibility,
@@ -191,11 +191,11 @@ def _ingest(
         expires_at=datetime.now(UTC) - timedelta(days=1) if visibility == "expired" else None,
         worker=worker,
     )
-    run_job(library, job_id, worker)
-    library.update(deck_id, {"allow_download": True})
-    view = library.get(deck_id)
+    run_job(services, job_id, worker)
+    services.decks.update(deck_id, {"allow_download": True})
+    view = services.decks.get(deck_id)
     assert view.status == "ready", view.error
-    image = library.slides(deck_id)[0].image.removeprefix("/media/")
+    image = services.content.slides(deck_id)[0].image.removeprefix("/media/")
     return {"id": deck_id, "slug": view.slug, "image": image}
 
 
@@ -275,9 +275,9 @@ def _restore(world: World, method: str, path: str, visibility: str | None) -> No
     if not visibility:
         return
     if method == "DELETE":
-        world.decks[visibility] = _ingest(world.library, world.accounts, world.folder, visibility, "-again")
+        world.decks[visibility] = _ingest(world.services, world.accounts, world.folder, visibility, "-again")
     elif path.endswith("/versions"):
-        with world.library.db.session() as session:  # the replacement job would make the next one 409
+        with world.services.db.session() as session:  # the replacement job would make the next one 409
             session.query(tables.JobRow).filter(tables.JobRow.replacement.is_not(None)).delete()
 
 
@@ -317,8 +317,8 @@ def test_a_refused_deck_answers_as_an_unknown_one(world: World) -> None:
     """A private deck, one whose link has expired and a deleted one, asked for by id or by slug, answer
     a stranger (anonymous, or another presenter) on every route that names a deck or its image exactly
     as a deck that never existed does: the same status, headers and body, byte for byte."""
-    deleted = _ingest(world.library, world.accounts, world.folder, "public", "-deleted")
-    world.library.remove(deleted["id"])
+    deleted = _ingest(world.services, world.accounts, world.folder, "public", "-deleted")
+    world.services.decks.remove(deleted["id"])
     refused = {"private": world.decks["private"], "expired": world.decks["expired"], "deleted": deleted}
     unknown = {
         "id": "0123456789abcdef",

@@ -222,8 +222,8 @@ def test_names_lose_their_format_characters(client: TestClient, tmp_path: Path) 
     assert blank.status_code == 422 and error_code(blank) == "empty_title"
 
     # A deck stored before names were cleaned still downloads under a clean name.
-    library = client.app.state.library  # type: ignore[attr-defined]
-    with library.db.session() as session:
+    services = client.app.state.services  # type: ignore[attr-defined]
+    with services.db.session() as session:
         session.get_one(DeckRow, deck["id"]).source_filename = f"old{RLO}fdp.exe.pdf"
     download = client.get(f"{url}/original")
     assert download.status_code == 200

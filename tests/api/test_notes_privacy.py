@@ -22,8 +22,7 @@ from pptx import Presentation
 from deckchat.api.app import create_app
 from deckchat.llm import smollm2
 from deckchat.llm.base import Message
-from deckchat.services.chat import ChatService
-from deckchat.services.library import Library
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 from tests.live import cli, cli_add, presenter_token
 from tests.llm.servers import llama_cpp_server
@@ -226,13 +225,13 @@ class Recorder:
 def test_no_generator_is_given_private_notes(deck: Deck, mode: str) -> None:
     with TestClient(create_app(app_settings(deck, "extractive"))) as client:
         set_mode(client, deck, mode)
-    library, model = Library(Settings(home=deck.home)), Recorder()
+    services, model = open_services(Settings(home=deck.home)), Recorder()
     try:
-        service = ChatService(library)
+        service = services.chat
         for question in TOPIC_QUESTIONS + PROBING_QUESTIONS:
             list(service.ask(deck.slug, question, generator=model))
     finally:
-        library.close()
+        services.close()
     assert model.prompts and leaks(*model.prompts) == []
 
 

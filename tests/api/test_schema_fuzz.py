@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 from deckchat.api.app import create_app
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.settings import Settings
 from deckchat.store.jobs import owner_id
 
@@ -46,13 +46,13 @@ def api(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[A
         accounts = app.state.accounts
         owner = accounts.add_user("fuzz@example.com", "correct horse")
         _, token = accounts.create_token(owner.email, "fuzz")
-        library: Library = app.state.library
+        services: Services = app.state.services
         deck = decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf"
         worker = owner_id()
-        _, job_id = library.add(
+        _, job_id = services.decks.add(
             SourceFile(deck, deck.name), visibility="public", owner_id=owner.id, worker=worker
         )
-        run_job(library, job_id, worker)
+        run_job(services, job_id, worker)
         yield Api(app, token)
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def service(ingested_decks: IngestedDecks) -> ChatService:
     # evaluate() finds the decks already ingested, by content hash, and asks its questions of them
-    return ChatService(ingested_decks.library)
+    return ingested_decks.services.chat
 
 
 def _report(service: ChatService, decks_dir: Path, llm: str) -> dict[str, Any]:

@@ -17,8 +17,8 @@ import pytest
 
 from deckchat.chat.prompt import SYSTEM, build_messages
 from deckchat.llm.base import Generator, Message
+from deckchat.services.app_services import open_services
 from deckchat.services.chat import ChatService, Reply
-from deckchat.services.library import Library
 from deckchat.settings import Settings
 from tests.live import cli_add
 from tests.web import hostile_deck as hostile
@@ -48,11 +48,11 @@ def decks(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator
     deck, notes = hostile.write_hostile_deck(files), hostile.write_hostile_notes(files)
     hostile_id = cli_add(home, deck, "--notes", notes, "--title", hostile.TITLE)["id"]
     pandas_id = cli_add(home, decks_dir / DECK)["id"]
-    library = Library(Settings(home=home))
+    services = open_services(Settings(home=home))
     try:
-        yield Decks(ChatService(library), hostile_id, pandas_id)
+        yield Decks(services.chat, hostile_id, pandas_id)
     finally:
-        library.close()
+        services.close()
 
 
 def ask(decks: Decks, ref: str, question: str, generator: Generator | None) -> tuple[str, Reply]:

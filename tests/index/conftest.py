@@ -14,7 +14,7 @@ from deckchat.core.chunking import chunk_deck
 from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
 from deckchat.index.deck_index import DeckIndex
 from deckchat.index.embed import default_embedders
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from tests.conftest import IngestedDecks
 
 
@@ -34,9 +34,9 @@ def questions(decks_dir: Path) -> list[dict[str, object]]:
 @pytest.fixture(scope="session")
 def real_decks(ingested_decks: IngestedDecks) -> dict[str, tuple[list[Slide], list[NotesDocument]]]:
     """Each real deck's slides and notes documents, as a full ingestion stores them."""
-    library = ingested_decks.library
+    services = ingested_decks.services
     return {
-        name: (_slides(library, deck_id), _notes(library, deck_id))
+        name: (_slides(services, deck_id), _notes(services, deck_id))
         for name, deck_id in ingested_decks.ids.items()
     }
 
@@ -54,14 +54,14 @@ def indexed(real_decks: dict[str, tuple[list[Slide], list[NotesDocument]]]) -> d
     return out
 
 
-def _slides(library: Library, deck_id: str) -> list[Slide]:
+def _slides(services: Services, deck_id: str) -> list[Slide]:
     return [
         Slide(s.number, s.title, s.text, s.notes, s.ocr, s.image, s.thumbnail, s.width, s.height)
-        for s in library.slides(deck_id)
+        for s in services.content.slides(deck_id)
     ]
 
 
-def _notes(library: Library, deck_id: str) -> list[NotesDocument]:
+def _notes(services: Services, deck_id: str) -> list[NotesDocument]:
     return [
         NotesDocument(
             d.filename,
@@ -69,5 +69,5 @@ def _notes(library: Library, deck_id: str) -> list[NotesDocument]:
             "",
             tuple(NotesSection(tuple(s.heading_path), s.text) for s in d.sections),
         )
-        for d in library.notes(deck_id)
+        for d in services.content.notes(deck_id)
     ]

@@ -9,7 +9,7 @@ import pptx
 
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.store.jobs import owner_id
 
 
@@ -24,13 +24,13 @@ def title_and_body_pptx(path: Path, slides: Iterable[tuple[str, str]]) -> Path:
     return path
 
 
-def ingest_ready(library: Library, deck: Path, *notes: Path) -> str:
+def ingest_ready(services: Services, deck: Path, *notes: Path) -> str:
     """Ingest a deck and its notes in this process, as `deckchat add` does; returns the ready deck's id."""
     owner = owner_id()
-    deck_id, job_id = library.add(
+    deck_id, job_id = services.decks.add(
         SourceFile(deck, deck.name), [SourceFile(n, n.name) for n in notes], worker=owner
     )
-    run_job(library, job_id, owner)
-    view = library.get(deck_id)
+    run_job(services, job_id, owner)
+    view = services.decks.get(deck_id)
     assert view.status == "ready", view.error
     return deck_id

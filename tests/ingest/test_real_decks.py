@@ -14,7 +14,7 @@ from defusedxml import ElementTree
 from PIL import Image
 from pptx import Presentation
 
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.services.views import SlideView
 from deckchat.settings import Settings
 from tests.conftest import IngestedDecks
@@ -26,14 +26,16 @@ MIN_CHARS = Settings().ocr_min_chars
 
 
 @pytest.fixture(scope="module")
-def library(ingested_decks: IngestedDecks) -> Library:
-    return ingested_decks.library
+def services(ingested_decks: IngestedDecks) -> Services:
+    return ingested_decks.services
 
 
 @pytest.fixture(scope="module")
 def ingested(ingested_decks: IngestedDecks) -> dict[str, list[SlideView]]:
     """Each real deck's slides, as stored after a full ingestion."""
-    return {name: ingested_decks.library.slides(deck_id) for name, deck_id in ingested_decks.ids.items()}
+    return {
+        name: ingested_decks.services.content.slides(deck_id) for name, deck_id in ingested_decks.ids.items()
+    }
 
 
 def _pdf_page_texts(path: Path) -> list[str]:
@@ -145,23 +147,23 @@ def test_smartart_and_chart_text_is_extracted(ingested: dict[str, list[SlideView
 
 
 def test_every_image_decodes_at_the_expected_size(
-    ingested: dict[str, list[SlideView]], decks_dir: Path, library: Library
+    ingested: dict[str, list[SlideView]], decks_dir: Path, services: Services
 ) -> None:
-    settings = library.settings
+    settings = services.settings
     for name, slides in ingested.items():
         aspect = _page_aspects(decks_dir / name, len(slides))
         for slide, (page_w, page_h) in zip(slides, aspect, strict=True):
-            full = _decode(library, slide.image)
-            thumb = _decode(library, slide.thumbnail)
+            full = _decode(services, slide.image)
+            thumb = _decode(services, slide.thumbnail)
             assert full.size == (settings.image_width, slide.height) == (slide.width, slide.height)
             assert abs(full.height - settings.image_width * page_h / page_w) <= 1, (name, slide.number)
             assert thumb.width == settings.thumb_width
             assert abs(thumb.height - settings.thumb_width * page_h / page_w) <= 1, (name, slide.number)
 
 
-def _decode(library: Library, url: str) -> Image.Image:
+def _decode(services: Services, url: str) -> Image.Image:
     digest = url.removeprefix("/media/").removesuffix(".webp")
-    image = Image.open(io.BytesIO(library.blobs.path(digest).read_bytes()))
+    image = Image.open(io.BytesIO(services.blobs.path(digest).read_bytes()))
     assert image.format == "WEBP"
     image.load()
     return image

@@ -13,8 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from deckchat.core.text import REPLACEMENT
-from deckchat.services.chat import ChatService, Reply
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
+from deckchat.services.chat import Reply
 from deckchat.settings import Settings
 from tests.ingest.helpers import ingest_ready, title_and_body_pptx
 from tests.ingest.hostile import surrogates_pdf
@@ -62,10 +62,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    lib = Library(Settings(home=tmp_path_factory.mktemp("home")))
-    yield lib
-    lib.close()
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = open_services(Settings(home=tmp_path_factory.mktemp("home")))
+    yield services
+    services.close()
 
 
 def test_the_pdf_text_layer_holds_characters_outside_the_bmp(files: dict[str, Path]) -> None:
@@ -80,10 +80,10 @@ def test_the_pdf_text_layer_holds_characters_outside_the_bmp(files: dict[str, Pa
 
 @pytest.mark.parametrize("fmt", ["pdf", "pptx"])
 def test_unicode_deck_ingests_and_is_found_by_its_words(
-    fmt: str, files: dict[str, Path], library: Library
+    fmt: str, files: dict[str, Path], services: Services
 ) -> None:
-    deck_id = ingest_ready(library, files[fmt])
-    slides = library.slides(deck_id)
+    deck_id = ingest_ready(services, files[fmt])
+    slides = services.content.slides(deck_id)
     assert len(slides) == len(SLIDES)
     said = [unicodedata.normalize("NFC", f"{s.title}\n{s.text}") for s in slides]
     assert not [c for text in said for c in text if "\ud800" <= c <= "\udfff"]  # no surrogate survived
@@ -95,7 +95,7 @@ def test_unicode_deck_ingests_and_is_found_by_its_words(
     for words in (ARABIC, HEBREW):  # shaped glyphs in a PDF read back as their letters
         assert all(word in unicodedata.normalize("NFKC", said[2]) for word in words.split())
 
-    chat = ChatService(library)
+    chat = services.chat
     for question, slide in SEARCHES:
         assert chat.rank_slides(deck_id, question)[0] == slide, question
     # A question may carry a lone surrogate too: a command-line argument that was not UTF-8 does.
@@ -106,14 +106,14 @@ def test_unicode_deck_ingests_and_is_found_by_its_words(
 
 
 def test_lone_surrogates_from_pdfium_are_replaced_in_slides_titles_and_notes(
-    library: Library, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     """They used to fail the job with an internal error (the tokenizer refuses them while indexing)."""
     deck = surrogates_pdf(tmp_path)
-    deck_id = ingest_ready(library, deck, surrogates_pdf(tmp_path, "notes.pdf"))
-    (slide,) = library.slides(deck_id)
+    deck_id = ingest_ready(services, deck, surrogates_pdf(tmp_path, "notes.pdf"))
+    (slide,) = services.content.slides(deck_id)
     assert slide.text == f"plain text line\nx\U0001d400y {REPLACEMENT} z {REPLACEMENT}\n\U0001f600"
-    assert library.get(deck_id).title == f"T{REPLACEMENT}"
-    (notes,) = library.notes(deck_id)
+    assert services.decks.get(deck_id).title == f"T{REPLACEMENT}"
+    (notes,) = services.content.notes(deck_id)
     assert [s.heading_path for s in notes.sections] == [[f"New{REPLACEMENT}"]]
-    assert ChatService(library).rank_slides(deck_id, "plain text line") == [1]  # indexed, searchable
+    assert services.chat.rank_slides(deck_id, "plain text line") == [1]  # indexed, searchable

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from deckchat.ingest.validate import SourceFile
-from deckchat.services.library import Library
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 from deckchat.store import conversations
 from tests.live import LiveServer, cli_add
@@ -110,11 +110,11 @@ def queue_upload(home: Path, path: Path) -> str:
 
     Not over HTTP, where uploads are about to need a signed-in owner; and not with `deckchat add`,
     which runs the job in its own process, out of reach of the kill."""
-    library = Library(Settings(home=home))
+    services = open_services(Settings(home=home))
     try:
-        deck_id, _ = library.add(SourceFile(path, path.name), visibility="public")
+        deck_id, _ = services.decks.add(SourceFile(path, path.name), visibility="public")
     finally:
-        library.close()
+        services.close()
     return deck_id
 
 
@@ -169,12 +169,12 @@ def load_until_kill(server: LiveServer, in_flight: str) -> None:
 
 def stored_turns(home: Path, conversation_id: str) -> list[tuple[str, str]]:
     """A conversation's (question, answer) pairs, read from the database the server writes."""
-    library = Library(Settings(home=home))
+    services = open_services(Settings(home=home))
     try:
-        with library.db.session() as session:
+        with services.db.session() as session:
             messages = conversations.history(session, conversation_id)
     finally:
-        library.close()
+        services.close()
     questions = [m.content for m in messages if m.role == "user"]
     answers = [m.content for m in messages if m.role == "assistant"]
     return list(zip(questions, answers, strict=True))
@@ -183,7 +183,7 @@ def stored_turns(home: Path, conversation_id: str) -> list[tuple[str, str]]:
 def test_a_server_killed_under_load_loses_nothing_it_accepted_or_answered(
     tmp_path: Path, decks_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Library points this process's temp files into its home; give them back after the test.
+    # open_services points this process's temp files into its home; give them back after the test.
     monkeypatch.setenv("TMPDIR", tempfile.gettempdir())
     monkeypatch.setattr(tempfile, "tempdir", None)
     home = tmp_path / "home"

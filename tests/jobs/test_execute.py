@@ -10,13 +10,13 @@ import pytest
 
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs import execute
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.store.jobs import owner_id
 from tests.ingest.hostile import pages_pdf
 
 
 def test_an_internal_error_shows_a_reference_that_the_log_has_beside_the_traceback(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken_index(*args: object) -> None:
         raise RuntimeError("index writer exploded")
@@ -25,11 +25,11 @@ def test_an_internal_error_shows_a_reference_that_the_log_has_beside_the_traceba
     monkeypatch.setattr(execute, "build_index", broken_index)
     deck = pages_pdf(tmp_path)
     owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(deck, deck.name), worker=owner)
+    deck_id, job_id = services.decks.add(SourceFile(deck, deck.name), worker=owner)
     with caplog.at_level(logging.ERROR, logger=execute.__name__):
-        execute.run_job(library, job_id, owner)
+        execute.run_job(services, job_id, owner)
 
-    error = library.get(deck_id).error
+    error = services.decks.get(deck_id).error
     assert error is not None and error.code == "ingest_failed"
     found = re.search(r"reference: ([0-9a-f]{8})\.$", error.message)
     assert found, error.message
@@ -40,7 +40,7 @@ def test_an_internal_error_shows_a_reference_that_the_log_has_beside_the_traceba
 
 
 def test_each_internal_error_gets_its_own_reference(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_index(*args: object) -> None:
         raise RuntimeError("index writer exploded")
@@ -50,9 +50,9 @@ def test_each_internal_error_gets_its_own_reference(
     messages = []
     for text in ("first deck", "second deck"):
         deck = pages_pdf(tmp_path, name=f"{text.split()[0]}.pdf", text=text)
-        deck_id, job_id = library.add(SourceFile(deck, deck.name), worker=owner)
-        execute.run_job(library, job_id, owner)
-        error = library.get(deck_id).error
+        deck_id, job_id = services.decks.add(SourceFile(deck, deck.name), worker=owner)
+        execute.run_job(services, job_id, owner)
+        error = services.decks.get(deck_id).error
         assert error is not None
         messages.append(error.message)
     assert messages[0] != messages[1]

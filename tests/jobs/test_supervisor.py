@@ -9,7 +9,7 @@ import pytest
 
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 from deckchat.store import jobs
 from deckchat.store.tables import JobRow
@@ -19,10 +19,10 @@ from tests.live import worker_pids
 pytestmark = pytest.mark.slow
 
 
-def _wait_for_end(library: Library, job_id: str, timeout: float = 120) -> JobRow:
+def _wait_for_end(services: Services, job_id: str, timeout: float = 120) -> JobRow:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with library.db.read() as session:
+        with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
             session.expunge(job)
         if job.status in (jobs.DONE, jobs.FAILED):
@@ -33,23 +33,23 @@ def _wait_for_end(library: Library, job_id: str, timeout: float = 120) -> JobRow
 
 def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path: Path) -> None:
     # Half a second is less than a worker takes to start, so every job overruns it.
-    library = Library(Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None))  # type: ignore[call-arg]
-    supervisor = Supervisor(library)
+    services = open_services(Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None))  # type: ignore[call-arg]
+    supervisor = Supervisor(services.settings, services.db, services.scratch)
     supervisor.start()
     try:
         deck = pages_pdf(tmp_path, pages=3)
-        deck_id, job_id = library.add(SourceFile(deck, deck.name))
+        deck_id, job_id = services.decks.add(SourceFile(deck, deck.name))
         supervisor.wake()
-        job = _wait_for_end(library, job_id)
+        job = _wait_for_end(services, job_id)
         time.sleep(1.5)  # three supervisor polls: time enough to (wrongly) claim the job again
-        with library.db.read() as session:
+        with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
             assert (job.status, job.error_code, job.attempts) == (jobs.FAILED, "ingest_timeout", 1)
             assert job.lease_until is None
-        error = library.get(deck_id).error
+        error = services.decks.get(deck_id).error
         assert error is not None and error.code == "ingest_timeout"
         assert error.message.startswith("Processing this deck took longer than 0.5 seconds and was stopped")
         assert worker_pids(job_id) == []
     finally:
         supervisor.stop()
-        library.close()
+        services.close()

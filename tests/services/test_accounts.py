@@ -9,13 +9,13 @@ import pytest
 from deckchat.core.errors import DeckchatError
 from deckchat.services import accounts as accounts_module
 from deckchat.services.accounts import Accounts, digest
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services
 from deckchat.store.tables import ApiTokenRow, SessionRow, SignInLinkRow, UserRow
 
 
 @pytest.fixture
-def accounts(library: Library) -> Accounts:
-    return Accounts(library.db)
+def accounts(services: Services) -> Accounts:
+    return Accounts(services.db)
 
 
 def error_of(call: object, *args: object) -> tuple[int, str]:
@@ -24,10 +24,10 @@ def error_of(call: object, *args: object) -> tuple[int, str]:
     return caught.value.status, caught.value.code
 
 
-def test_passwords_are_argon2_and_checked(accounts: Accounts, library: Library) -> None:
+def test_passwords_are_argon2_and_checked(accounts: Accounts, services: Services) -> None:
     user = accounts.add_user("  Ada@Example.com ", "correct horse")
     assert (user.email, user.handle, user.has_password) == ("ada@example.com", "ada", True)
-    with library.db.session() as session:
+    with services.db.session() as session:
         stored = session.get(UserRow, user.id)
         assert stored is not None and stored.password_hash is not None
         assert stored.password_hash.startswith("$argon2id$") and "correct horse" not in stored.password_hash
@@ -45,10 +45,10 @@ def test_a_user_without_a_password_cannot_sign_in_with_one(accounts: Accounts) -
     assert error_of(accounts.sign_in, "link@example.com", "") == (401, "bad_credentials")
 
 
-def test_sessions_store_only_a_hash_and_end(accounts: Accounts, library: Library) -> None:
+def test_sessions_store_only_a_hash_and_end(accounts: Accounts, services: Services) -> None:
     accounts.add_user("ada@example.com", "correct horse")
     signed = accounts.sign_in("ada@example.com", "correct horse")
-    with library.db.session() as session:
+    with services.db.session() as session:
         assert session.get(SessionRow, signed.secret) is None
         assert session.get(SessionRow, digest(signed.secret)) is not None
     found = accounts.session_user(signed.secret)
@@ -66,17 +66,17 @@ def test_a_new_password_ends_the_old_sessions(accounts: Accounts) -> None:
     assert accounts.sign_in("ada@example.com", "battery staple").user.email == "ada@example.com"
 
 
-def test_expired_sessions_do_not_count(accounts: Accounts, library: Library) -> None:
+def test_expired_sessions_do_not_count(accounts: Accounts, services: Services) -> None:
     accounts.add_user("ada@example.com", "correct horse")
     signed = accounts.sign_in("ada@example.com", "correct horse")
-    with library.db.session() as session:
+    with services.db.session() as session:
         row = session.get(SessionRow, digest(signed.secret))
         assert row is not None
         row.expires_at = accounts_module.now() - timedelta(seconds=1)
     assert accounts.session_user(signed.secret) is None
 
 
-def test_sign_in_links_work_once(accounts: Accounts, library: Library) -> None:
+def test_sign_in_links_work_once(accounts: Accounts, services: Services) -> None:
     owner = accounts.local_owner()
     assert (owner.email, owner.has_password) == ("owner@localhost", False)
     assert accounts.local_owner().id == owner.id  # the first user, not a new one
@@ -86,18 +86,18 @@ def test_sign_in_links_work_once(accounts: Accounts, library: Library) -> None:
     assert accounts.anyone_signed_in()
     assert error_of(accounts.redeem_link, secret) == (400, "link_invalid")
     stale = accounts.sign_in_link(owner.email)
-    with library.db.session() as session:
+    with services.db.session() as session:
         row = session.get(SignInLinkRow, digest(stale))
         assert row is not None
         row.expires_at = accounts_module.now() - timedelta(seconds=1)
     assert error_of(accounts.redeem_link, stale) == (400, "link_invalid")
 
 
-def test_tokens_are_hashed_and_revocable(accounts: Accounts, library: Library) -> None:
+def test_tokens_are_hashed_and_revocable(accounts: Accounts, services: Services) -> None:
     accounts.add_user("ada@example.com", None)
     token, secret = accounts.create_token("ada@example.com", "ci")
     assert secret.startswith("dct_") and len(secret) > 40
-    with library.db.session() as session:
+    with services.db.session() as session:
         row = session.get(ApiTokenRow, token.id)
         assert row is not None and row.secret_hash == digest(secret) and secret not in row.secret_hash
     user = accounts.token_user(secret)
@@ -110,11 +110,11 @@ def test_tokens_are_hashed_and_revocable(accounts: Accounts, library: Library) -
 
 
 def test_the_first_user_adopts_decks_from_before_accounts(
-    accounts: Accounts, library: Library, decks_dir: object
+    accounts: Accounts, services: Services, decks_dir: object
 ) -> None:
     from deckchat.store.tables import DeckRow
 
-    with library.db.session() as session:
+    with services.db.session() as session:
         session.add(
             DeckRow(
                 id="old",
@@ -128,5 +128,5 @@ def test_the_first_user_adopts_decks_from_before_accounts(
         )
     first = accounts.add_user("ada@example.com", None)
     accounts.add_user("bob@example.com", None)
-    assert library.get("old").owner_id == first.id
+    assert services.decks.get("old").owner_id == first.id
     assert accounts.add_user("ada@example.org", None).handle.startswith("ada-")

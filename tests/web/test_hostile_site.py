@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from deckchat.chat.prompt import DECLINE
-from deckchat.services.library import Library
+from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 from tests.live import LiveServer, cli, cli_add
 from tests.web import hostile_deck as hostile
@@ -80,11 +80,11 @@ def site(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[
     accounts = add_presenter(home)
     made = cli_add(home, deck, "--notes", notes, "--title", hostile.TITLE, "--visibility", "public")
     normal = cli_add(home, decks_dir / DECK, "--visibility", "public")
-    library = Library(Settings(home=home))
+    services = open_services(Settings(home=home))
     try:
-        library.update(made["id"], {"notes_mode": "public", "description": hostile.DESCRIPTION})
+        services.decks.update(made["id"], {"notes_mode": "public", "description": hostile.DESCRIPTION})
     finally:
-        library.close()
+        services.close()
     live = LiveServer(home, DECKCHAT_LLM="extractive")
     try:
         yield Site(live.start(), made, normal, accounts)

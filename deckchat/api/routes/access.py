@@ -15,13 +15,13 @@ from deckchat.api.auth import (
     cookie_header,
     remember_viewer,
 )
-from deckchat.api.deps import AccountsDep, LibraryDep, RateLimitsDep
+from deckchat.api.deps import AccountsDep, DecksDep, RateLimitsDep
 from deckchat.api.schemas import DeckList, DeckPassword, ErrorBody, SessionOut, SignIn, SignInLink, UserOut
 from deckchat.core.access import Client, check_view
 from deckchat.core.deck import Visibility
 from deckchat.core.errors import NotFound
 from deckchat.services.accounts import SESSION_DAYS, SignedIn
-from deckchat.services.library import facts_of
+from deckchat.services.deck_access import facts_of
 
 router = APIRouter(prefix="/api", tags=["access"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -78,11 +78,11 @@ async def unlock_deck(
     body: DeckPassword,
     caller: CallerDep,
     request: Request,
-    library: LibraryDep,
+    decks: DecksDep,
     limits: RateLimitsDep,
 ) -> Response:
     """Enter a password-protected deck's password; this browser session may then view it."""
-    deck = await run_in_threadpool(library.get, ref)
+    deck = await run_in_threadpool(decks.get, ref)
     facts = facts_of(deck)
     # Everything but the password is checked first: a private deck stays a missing one, and an
     # expired link stays expired whatever the password.
@@ -91,17 +91,15 @@ async def unlock_deck(
     if deck.visibility != Visibility.PASSWORD:
         return Response(status_code=204)  # nothing to unlock
     limits.attempt(_address(request), f"deck:{deck.id}")
-    checked = await run_in_threadpool(library.check_password, deck.id, body.password)
+    checked = await run_in_threadpool(decks.check_password, deck.id, body.password)
     caller.unlocked = {**caller.unlocked, deck.id: checked.password_stamp or ""}
     remember_viewer(request, caller)
     return Response(status_code=204)
 
 
 @router.get("/users/{handle}/decks", response_model=DeckList, responses=_ERRORS)
-async def public_decks(
-    handle: str, caller: CallerDep, library: LibraryDep, accounts: AccountsDep
-) -> DeckList:
+async def public_decks(handle: str, caller: CallerDep, decks: DecksDep, accounts: AccountsDep) -> DeckList:
     """A presenter's page: their public decks that are ready and not expired."""
     if not await run_in_threadpool(accounts.handle_exists, handle):
         raise NotFound(f"No presenter {handle!r}.", code="user_not_found")
-    return DeckList.model_validate({"decks": await run_in_threadpool(library.public_decks, handle)})
+    return DeckList.model_validate({"decks": await run_in_threadpool(decks.public_decks, handle)})

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from deckchat.api.auth import OwnDeck, ViewDeck
-from deckchat.api.deps import LibraryDep
+from deckchat.api.deps import DatabaseDep
 from deckchat.api.schemas import Analytics, ErrorBody, ViewedSlide
 from deckchat.services import analytics
 
@@ -17,13 +17,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code 
 
 
 @router.post("/{ref}/views", status_code=204, responses=_ERRORS)
-async def record_view(deck: ViewDeck, body: ViewedSlide, library: LibraryDep) -> Response:
+async def record_view(deck: ViewDeck, body: ViewedSlide, db: DatabaseDep) -> Response:
     """Count a view of a slide: the viewer sends one once a slide has been on screen for a moment."""
-    await run_in_threadpool(analytics.record_view, library, deck.id, body.slide)
+    await run_in_threadpool(analytics.record_view, db, deck.id, body.slide)
     return Response(status_code=204)
 
 
 @router.get("/{ref}/analytics", response_model=Analytics, responses=_ERRORS)
-async def deck_analytics(deck: OwnDeck, library: LibraryDep) -> Analytics:
+async def deck_analytics(deck: OwnDeck, db: DatabaseDep) -> Analytics:
     """Views and questions per slide, and the questions the bot could not answer: for the owner."""
-    return Analytics.model_validate(await run_in_threadpool(analytics.report, library, deck.id))
+    return Analytics.model_validate(await run_in_threadpool(analytics.report, db, deck.id))

@@ -15,14 +15,14 @@ from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
 from deckchat.api.auth import Caller, CallerDep, OwnDeck, UserDep, ViewDeck
-from deckchat.api.deps import LibraryDep, SupervisorDep
+from deckchat.api.deps import ContentDep, DecksDep, ScratchDep, SettingsDep, SupervisorDep
 from deckchat.api.schemas import DeckChanges, DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
 from deckchat.api.uploads import receive_upload
 from deckchat.core.access import is_owner
 from deckchat.core.errors import InvalidInput
 from deckchat.core.expiry import parse_expiry
-from deckchat.services.library import DeckChanges as LibraryChanges
-from deckchat.services.library import facts_of
+from deckchat.services.deck_access import facts_of
+from deckchat.services.decks import DeckChanges as ServiceChanges
 from deckchat.services.views import DeckView
 
 router = APIRouter(prefix="/api/decks", tags=["decks"])
@@ -79,13 +79,18 @@ _MEDIA_TYPES = {
 
 @router.post("", status_code=202, response_model=DeckCreated, responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
 async def upload_deck(
-    request: Request, user: UserDep, library: LibraryDep, supervisor: SupervisorDep
+    request: Request,
+    user: UserDep,
+    decks: DecksDep,
+    scratch: ScratchDep,
+    settings: SettingsDep,
+    supervisor: SupervisorDep,
 ) -> DeckCreated:
     """Upload a deck (`deck` file) with any number of `notes` files, plus optional `title`,
     `description`, `visibility`, `password` and `expires_at` fields. Ingestion runs in the
     background; watch `/progress`."""
-    with library.scratch() as folder:
-        upload = await receive_upload(request, folder, library.settings)
+    with scratch.folder() as folder:
+        upload = await receive_upload(request, folder, settings)
         visibility = upload.fields.get("visibility") or "unlisted"
         if visibility not in _VISIBILITIES:
             raise InvalidInput(
@@ -93,7 +98,7 @@ async def upload_deck(
             )
         assert upload.deck is not None
         deck_id, job_id = await run_in_threadpool(
-            library.add,
+            decks.add,
             upload.deck,
             upload.notes,
             title=(upload.fields.get("title") or "").strip() or None,
@@ -105,7 +110,7 @@ async def upload_deck(
         )
     if supervisor is not None:
         supervisor.wake()
-    view = await run_in_threadpool(library.get, deck_id)
+    view = await run_in_threadpool(decks.get, deck_id)
     return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
 
 
@@ -114,9 +119,9 @@ def _expiry(text: str | None) -> datetime | None:
 
 
 @router.get("", response_model=DeckList, responses=_ERRORS)
-async def list_decks(user: UserDep, library: LibraryDep) -> DeckList:
+async def list_decks(user: UserDep, decks: DecksDep) -> DeckList:
     """The signed-in presenter's decks, newest first."""
-    return DeckList.model_validate({"decks": await run_in_threadpool(library.decks, user.id)})
+    return DeckList.model_validate({"decks": await run_in_threadpool(decks.decks, user.id)})
 
 
 @router.get("/{ref}", response_model=DeckOut, responses=_ERRORS)
@@ -126,12 +131,12 @@ async def get_deck(deck: ViewDeck) -> DeckOut:
 
 
 @router.patch("/{ref}", response_model=DeckOut, responses=_ERRORS)
-async def change_deck(deck: OwnDeck, changes: DeckChanges, library: LibraryDep) -> DeckOut:
+async def change_deck(deck: OwnDeck, changes: DeckChanges, decks: DecksDep) -> DeckOut:
     """Change the title, description, visibility, password, expiry, notes mode or whether the original
     may be downloaded. Fields left out stay; `expires_at: null` removes the expiry."""
     sent = changes.model_dump(exclude_unset=True)
-    fields = cast(LibraryChanges, {k: v for k, v in sent.items() if v is not None or k == "expires_at"})
-    return DeckOut.model_validate(await run_in_threadpool(library.update, deck.id, fields))
+    fields = cast(ServiceChanges, {k: v for k, v in sent.items() if v is not None or k == "expires_at"})
+    return DeckOut.model_validate(await run_in_threadpool(decks.update, deck.id, fields))
 
 
 @router.post(
@@ -142,17 +147,22 @@ async def change_deck(deck: OwnDeck, changes: DeckChanges, library: LibraryDep) 
     openapi_extra=_VERSION_BODY,
 )
 async def replace_deck(
-    deck: OwnDeck, request: Request, library: LibraryDep, supervisor: SupervisorDep
+    deck: OwnDeck,
+    request: Request,
+    decks: DecksDep,
+    scratch: ScratchDep,
+    settings: SettingsDep,
+    supervisor: SupervisorDep,
 ) -> DeckCreated:
     """Upload a new version (`deck` file and any `notes` files) under the same link. The deck serves
     its current version until the new one is ready; follow it through the deck's `replacing`."""
-    with library.scratch() as folder:  # the owner check has run: nobody else gets a large body read
-        upload = await receive_upload(request, folder, library.settings)
+    with scratch.folder() as folder:  # the owner check has run: nobody else gets a large body read
+        upload = await receive_upload(request, folder, settings)
         assert upload.deck is not None
-        deck_id, job_id = await run_in_threadpool(library.replace, deck.id, upload.deck, upload.notes)
+        deck_id, job_id = await run_in_threadpool(decks.replace, deck.id, upload.deck, upload.notes)
     if supervisor is not None:
         supervisor.wake()
-    view = await run_in_threadpool(library.get, deck_id)
+    view = await run_in_threadpool(decks.get, deck_id)
     return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
 
 
@@ -161,10 +171,10 @@ async def replace_deck(
     response_class=FileResponse,
     responses={200: {"content": {t: {} for t in sorted(set(_MEDIA_TYPES.values()))}}, **_ERRORS},
 )
-async def download_original(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> FileResponse:
+async def download_original(deck: ViewDeck, caller: CallerDep, content: ContentDep) -> FileResponse:
     """The file the presenter uploaded, as an attachment; 403 unless they allow downloads."""
     owner = is_owner(caller.client, facts_of(deck))
-    path, filename = await run_in_threadpool(library.original, deck.id, owner=owner)
+    path, filename = await run_in_threadpool(content.original, deck.id, owner=owner)
     media_type = _MEDIA_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     # The download setting can change at any time, so nothing may keep a copy past it.
     headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -172,19 +182,19 @@ async def download_original(deck: ViewDeck, caller: CallerDep, library: LibraryD
 
 
 @router.get("/{ref}/slides", response_model=SlideList, responses=_ERRORS)
-async def get_slides(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> SlideList:
+async def get_slides(deck: ViewDeck, caller: CallerDep, content: ContentDep) -> SlideList:
     """Every slide; speaker notes only when the deck's notes mode is `public` (its owner sees them)."""
-    slides = await run_in_threadpool(library.slides, deck.id)
+    slides = await run_in_threadpool(content.slides, deck.id)
     if not _notes_shown(deck, caller):
         slides = [replace(slide, notes="") for slide in slides]
     return SlideList.model_validate({"deck_id": deck.id, "slides": slides})
 
 
 @router.get("/{ref}/notes", response_model=NotesList, responses=_ERRORS)
-async def get_notes(deck: ViewDeck, caller: CallerDep, library: LibraryDep) -> NotesList:
+async def get_notes(deck: ViewDeck, caller: CallerDep, content: ContentDep) -> NotesList:
     """The notes documents by section, when the deck's notes mode is `public`; otherwise none:
     `private` notes only help the chat find slides and are never shown. Its owner sees them always."""
-    documents = await run_in_threadpool(library.notes, deck.id) if _notes_shown(deck, caller) else []
+    documents = await run_in_threadpool(content.notes, deck.id) if _notes_shown(deck, caller) else []
     return NotesList.model_validate({"deck_id": deck.id, "documents": documents})
 
 
@@ -193,8 +203,8 @@ def _notes_shown(deck: DeckView, caller: Caller) -> bool:
 
 
 @router.delete("/{ref}", status_code=204, responses=_ERRORS)
-async def delete_deck(deck: OwnDeck, library: LibraryDep) -> Response:
-    await run_in_threadpool(library.remove, deck.id)
+async def delete_deck(deck: OwnDeck, decks: DecksDep) -> Response:
+    await run_in_threadpool(decks.remove, deck.id)
     return Response(status_code=204)
 
 
@@ -202,14 +212,14 @@ async def delete_deck(deck: OwnDeck, library: LibraryDep) -> Response:
     "/{ref}/progress",
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
-async def deck_progress(deck: ViewDeck, library: LibraryDep) -> EventSourceResponse:
+async def deck_progress(deck: ViewDeck, decks: DecksDep) -> EventSourceResponse:
     """Server-sent events: `progress` whenever the stage or count changes, then one `ready` or `failed`."""
     ref = deck.id
 
     async def events() -> AsyncIterator[dict[str, str]]:
         last = None
         while True:
-            deck = DeckOut.model_validate(await run_in_threadpool(library.get, ref))
+            deck = DeckOut.model_validate(await run_in_threadpool(decks.get, ref))
             state = (deck.status, deck.progress.stage, deck.progress.done, deck.progress.total)
             if state != last:
                 last = state

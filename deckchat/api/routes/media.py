@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from deckchat.api.auth import ImageDep
-from deckchat.api.deps import LibraryDep, MediaCacheDep
+from deckchat.api.deps import ContentDep, MediaCacheDep
 from deckchat.api.media_cache import MediaCache
-from deckchat.services.library import Library
+from deckchat.services.deck_content import DeckContent
 
 router = APIRouter(tags=["media"])
 _SHARED = "public, max-age=31536000, immutable"
@@ -23,7 +23,7 @@ _RESTRICTED = "private, no-cache"
 @router.head("/media/{name}", include_in_schema=False)
 @router.get("/media/{name}", response_class=Response, responses={200: {"content": {"image/webp": {}}}})
 async def media(
-    name: str, image: ImageDep, request: Request, library: LibraryDep, cache: MediaCacheDep
+    name: str, image: ImageDep, request: Request, content: ContentDep, cache: MediaCacheDep
 ) -> Response:
     etag = f'"{image.digest}"'
     headers = {"Cache-Control": _SHARED if image.shared else _RESTRICTED, "ETag": etag}
@@ -33,9 +33,9 @@ async def media(
         return Response(status_code=304, headers=headers)
     body = cache.get(image.digest)
     if body is None:
-        body = await run_in_threadpool(_read, library, cache, image.digest)
+        body = await run_in_threadpool(_read, content, cache, image.digest)
     return Response(body, media_type="image/webp", headers=headers)
 
 
-def _read(library: Library, cache: MediaCache, digest: str) -> bytes:
-    return cache.read(digest, library.media_path(digest))
+def _read(content: DeckContent, cache: MediaCache, digest: str) -> bytes:
+    return cache.read(digest, content.media_path(digest))
