@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
@@ -125,28 +126,43 @@ def deck_states(session: Session, deck_ids: Sequence[str]) -> dict[str, DeckStat
     costs this and the query that found them."""
     if not deck_ids:
         return {}
-    job, new_version = aliased(JobRow), aliased(JobRow)
-    query = (
-        select(DeckRow.id, _first_thumb(), job, new_version)
-        .select_from(DeckRow)
-        .outerjoin(job, job.id == _latest_job_id(replacement=False))
-        .outerjoin(new_version, new_version.id == _latest_job_id(replacement=True))
-        .where(DeckRow.id.in_(deck_ids))
-    )
-    return {row[0]: DeckState(row[2], row[3], row[1]) for row in session.execute(query)}
-
-
-def _latest_job_id(*, replacement: bool) -> ScalarSelect[str]:
-    """The id of the outer query's deck's latest job of one kind, as ``jobs.latest_job`` picks it."""
-    j = aliased(JobRow)
-    kind = j.replacement.is_not(None) if replacement else j.replacement.is_(None)
-    latest = select(j.id).where(j.deck_id == DeckRow.id, kind).order_by(j.created_at.desc(), j.id.desc())
-    return latest.limit(1).correlate(DeckRow).scalar_subquery()
+    jobs: dict[str, dict[bool, JobRow]] = {}
+    thumbs: dict[str, str | None] = {}
+    for deck_id, thumb, job in session.execute(_STATES, {"deck_ids": list(deck_ids)}):
+        thumbs[deck_id] = thumb
+        if job is not None:
+            jobs.setdefault(deck_id, {})[job.replacement is not None] = job
+    return {
+        deck_id: DeckState(jobs.get(deck_id, {}).get(False), jobs.get(deck_id, {}).get(True), thumb)
+        for deck_id, thumb in thumbs.items()
+    }
 
 
 def _first_thumb() -> ScalarSelect[str]:
     first = select(SlideRow.thumb_hash).where(SlideRow.deck_id == DeckRow.id).order_by(SlideRow.number)
     return first.limit(1).correlate(DeckRow).scalar_subquery()
+
+
+def _states_query() -> Select[str, str, JobRow]:
+    """Each deck's first thumbnail, beside its latest job of each kind (picked as ``jobs.latest_job``
+    picks it): a row per job, or one with no job."""
+    ids: BindParameter[list[str]] = bindparam("deck_ids", expanding=True)
+    rank = func.row_number().over(
+        partition_by=(JobRow.deck_id, JobRow.replacement.is_(None)),
+        order_by=(JobRow.created_at.desc(), JobRow.id.desc()),
+    )
+    ranked = select(JobRow, rank.label("rank")).where(JobRow.deck_id.in_(ids)).subquery()
+    latest = aliased(JobRow, ranked)
+    return (
+        select(DeckRow.id, _first_thumb(), latest)
+        .select_from(DeckRow)
+        .outerjoin(latest, and_(latest.deck_id == DeckRow.id, ranked.c.rank == 1))
+        .where(DeckRow.id.in_(ids))
+    )
+
+
+# Built once: building it (the aliased subquery) costs more than running it for one deck.
+_STATES = _states_query()
 
 
 def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:
