@@ -12,27 +12,27 @@ from typing import Any
 import pytest
 
 from deckchat.evaluate import evaluate, read_qa
-from deckchat.services.chat import ChatService
+from deckchat.services.app_services import Services
 from tests.conftest import IngestedDecks
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def service(ingested_decks: IngestedDecks) -> ChatService:
+def services(ingested_decks: IngestedDecks) -> Services:
     # evaluate() finds the decks already ingested, by content hash, and asks its questions of them
-    return ingested_decks.services.chat
+    return ingested_decks.services
 
 
-def _report(service: ChatService, decks_dir: Path, llm: str) -> dict[str, Any]:
-    report = evaluate(service, read_qa(decks_dir / "qa.jsonl"), decks_dir, service.generator(llm))
+def _report(services: Services, decks_dir: Path, llm: str) -> dict[str, Any]:
+    report = evaluate(services, read_qa(decks_dir / "qa.jsonl"), decks_dir, services.chat.generator(llm))
     print(llm, json.dumps(report["metrics"], indent=2))
     return report
 
 
 @pytest.mark.parametrize("llm", ["extractive", "default"])
-def test_grounded_answers_meet_the_thresholds(service: ChatService, decks_dir: Path, llm: str) -> None:
-    report = _report(service, decks_dir, llm)
+def test_grounded_answers_meet_the_thresholds(services: Services, decks_dir: Path, llm: str) -> None:
+    report = _report(services, decks_dir, llm)
     metrics = report["metrics"]
     assert metrics["questions"] == 48
     assert set(metrics) >= {
