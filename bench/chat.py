@@ -21,15 +21,13 @@ from deckchat.chat.prompt import build_messages
 from deckchat.core.chat import NotesMode
 from deckchat.core.chunking import chunk_deck
 from deckchat.index.deck_index import DeckIndex
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.llm.registry import make_generator
 from deckchat.llm.smollm2 import gguf_path
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows
-from deckchat.store.jobs import owner_id
 
 
 def _ingest_bench() -> ModuleType:
@@ -64,9 +62,7 @@ def main() -> int:
         settings = Settings(home=Path(tmp) / "home", llm="extractive", _env_file=None)  # type: ignore[call-arg]
         library = Library(settings)
         deck = _ingest_bench().make_pptx(Path(tmp), 100)
-        owner = owner_id()
-        deck_id, job_id = library.add(SourceFile(deck, deck.name), worker=owner)
-        run_job(library, job_id, owner)
+        deck_id = ingest_now(library, deck)
         with library.db.session() as session:
             slides = deck_rows.load_slides(session, deck_id)
         service = ChatService(library)

@@ -28,11 +28,9 @@ from pptx.util import Inches, Pt
 from deckchat.core.deck import DeckFormat, Stage
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import encode_webp
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
 
 PDF_TARGET = 2.5
 PPTX_TARGET = 1.0
@@ -86,7 +84,7 @@ def floor_seconds(pdf_path: Path, settings: Settings) -> float:
 
 
 def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, float]]:
-    """Whole ingestion through Library.add + run_job, with time spent in each stage."""
+    """Whole ingestion through ingest_now (Library.add + run_job), with time spent in each stage."""
     library = Library(settings)
     marks: list[tuple[str, float]] = []
 
@@ -95,14 +93,10 @@ def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, flo
             marks.append((stage.value, time.perf_counter()))
 
     start = time.perf_counter()
-    owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-    run_job(library, job_id, owner, listener=listen)
+    deck_id = ingest_now(library, path, listener=listen)  # raises if the deck fails
     end = time.perf_counter()
-    deck = library.get(deck_id)
     library.remove(deck_id)
     library.close()
-    assert deck.status == "ready", deck.error
     bounds = [*marks, ("end", end)]
     stages = {name: later - at for (name, at), (_, later) in itertools.pairwise(bounds)}
     stages["add (validate + store upload)"] = marks[0][1] - start if marks else 0.0

@@ -14,13 +14,11 @@ from deckchat.core.citations import strip_markers
 from deckchat.core.errors import InvalidInput
 from deckchat.core.grounding import numbers
 from deckchat.core.metrics import answer_recall, mean, percentile, recall_at, reciprocal_rank
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.llm.base import Generator
 from deckchat.services.chat import ChatService, Reply
 from deckchat.services.library import Library
 from deckchat.store.blobs import file_sha256
-from deckchat.store.jobs import owner_id
 
 
 def read_qa(path: Path) -> list[dict[str, Any]]:
@@ -51,13 +49,7 @@ def ensure_deck(library: Library, path: Path) -> str:
     for deck in library.decks():
         if deck.status == "ready" and library.source_hash(deck.id) == digest:
             return deck.id
-    owner = owner_id()
-    deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-    run_job(library, job_id, owner)
-    view = library.get(deck_id)
-    if view.error:
-        raise InvalidInput(f"{path.name}: {view.error.message}", code=view.error.code)
-    return deck_id
+    return ingest_now(library, path)
 
 
 def evaluate(

@@ -3,13 +3,15 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 
@@ -87,6 +89,17 @@ def library(settings: Settings) -> Iterator[Library]:
     lib.close()
 
 
+@pytest.fixture
+def ready_deck(library: Library) -> Callable[..., str]:
+    """A ready deck from this file: ``ready_deck(path, *notes, title=..., ...)`` ingests it into the
+    test's library in this process (ingest_now; the options are Library.add's) and returns its id."""
+
+    def make(deck: Path, *notes: Path, **options: Any) -> str:
+        return ingest_now(library, deck, notes, **options)
+
+    return make
+
+
 @dataclass(frozen=True)
 class IngestedDecks:
     library: Library
@@ -100,19 +113,8 @@ def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
     In process and one at a time: two worker processes were slower here (203 s against 145 s), since each
     loads the OCR and embedding models afresh and they fight over two cores."""
-    from deckchat.ingest.validate import SourceFile
-    from deckchat.jobs.execute import run_job
-    from deckchat.store.jobs import owner_id
-
     library = Library(Settings(home=tmp_path_factory.mktemp("ingested-home")))
-    owner = owner_id()
-    ids = {}
-    for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = library.add(SourceFile(path, path.name), worker=owner)
-        run_job(library, job_id, owner)
-        deck = library.get(deck_id)
-        assert deck.status == "ready", (path.name, deck.error)
-        ids[path.name] = deck_id
+    ids = {path.name: ingest_now(library, path) for path in sorted(decks_dir.glob("*.p*"))}
     assert len(ids) == 12
     yield IngestedDecks(library, ids)
     library.close()

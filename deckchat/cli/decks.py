@@ -18,10 +18,8 @@ from deckchat.cli.state import accounts, library
 from deckchat.core import expiry
 from deckchat.core.deck import Stage
 from deckchat.core.errors import InvalidInput
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import release, run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.views import DeckView
-from deckchat.store.jobs import owner_id
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DeckArg = Annotated[str, typer.Argument(help="Deck id or slug.")]
@@ -103,17 +101,6 @@ def add(
     secret = deck_password(visibility, password)
     lib = library()
     presenter = accounts().user(owner) if owner else accounts().local_owner()
-    worker = owner_id()
-    deck_id, job_id = lib.add(
-        SourceFile(file, file.name),
-        [SourceFile(path, path.name) for path in notes or []],
-        title=title,
-        visibility=visibility.value,
-        owner_id=presenter.id,
-        password=secret,
-        expires_at=expires_at,
-        worker=worker,
-    )
     try:
         with _progress_bar() as bar:
             task = bar.add_task("starting", total=None)
@@ -126,14 +113,21 @@ def add(
                     total=total or None,
                 )
 
-            run_job(lib, job_id, worker, listener=show)
+            # A failed job raises its error with its code, which main() prints as one line.
+            deck_id = ingest_now(
+                lib,
+                file,
+                notes or [],
+                title=title,
+                visibility=visibility.value,
+                owner_id=presenter.id,
+                password=secret,
+                expires_at=expires_at,
+                listener=show,
+            )
     except KeyboardInterrupt:
-        release(lib, job_id)
         fail("interrupted; the upload is kept and the job will be retried by `deckchat serve`.", 130)
     deck = lib.get(deck_id)
-    if deck.status != "ready":
-        assert deck.error is not None
-        fail(f"{file.name}: {deck.error.message} [{deck.error.code}]")
     if json_out:
         print_json(_summary(deck))
     else:

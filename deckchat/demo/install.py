@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from deckchat.demo.build import DEMO_TITLE, build_demo
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
-from deckchat.store.jobs import owner_id
 
 
 def ensure_demo(lib: Library, owner_account: str) -> str:
@@ -17,17 +15,7 @@ def ensure_demo(lib: Library, owner_account: str) -> str:
         return ready[0].url
     with lib.scratch("demo-") as folder:
         deck, notes = build_demo(folder)
-        owner = owner_id()
-        deck_id, job_id = lib.add(
-            SourceFile(deck, deck.name),
-            [SourceFile(notes, notes.name)],
-            title=DEMO_TITLE,
-            visibility="public",
-            owner_id=owner_account,
-            worker=owner,
+        deck_id = ingest_now(
+            lib, deck, [notes], title=DEMO_TITLE, visibility="public", owner_id=owner_account
         )
-        run_job(lib, job_id, owner)
-    view = lib.get(deck_id)
-    if view.error:
-        raise RuntimeError(f"demo deck failed to ingest: {view.error.message}")
-    return view.url
+    return lib.get(deck_id).url

@@ -25,13 +25,11 @@ from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
 from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_rules
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.accounts import Accounts
 from deckchat.services.library import Library
 from deckchat.settings import Settings
 from deckchat.store import tables
-from deckchat.store.jobs import owner_id
 from tests.ingest import hostile
 
 pytestmark = pytest.mark.slow
@@ -181,20 +179,17 @@ def _ingest(
     path = hostile.pages_pdf(
         folder, 1, f"{visibility}{tag}.pdf", text=f"The {visibility}{tag} deck says hello"
     )
-    worker = owner_id()
-    deck_id, job_id = library.add(
-        SourceFile(path, path.name),
+    deck_id = ingest_now(
+        library,
+        path,
         title=f"{visibility}{tag}",
         visibility="public" if visibility == "expired" else visibility,
         owner_id=accounts.user(OWNER).id,
         password=DECK_PASSWORD if visibility == "password" else None,
         expires_at=datetime.now(UTC) - timedelta(days=1) if visibility == "expired" else None,
-        worker=worker,
     )
-    run_job(library, job_id, worker)
     library.update(deck_id, {"allow_download": True})
     view = library.get(deck_id)
-    assert view.status == "ready", view.error
     image = library.slides(deck_id)[0].image.removeprefix("/media/")
     return {"id": deck_id, "slug": view.slug, "image": image}
 

@@ -16,11 +16,9 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
 from deckchat.api.app import create_app
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
 
 pytestmark = pytest.mark.slow
 
@@ -48,11 +46,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[A
         _, token = accounts.create_token(owner.email, "fuzz")
         library: Library = app.state.library
         deck = decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf"
-        worker = owner_id()
-        _, job_id = library.add(
-            SourceFile(deck, deck.name), visibility="public", owner_id=owner.id, worker=worker
-        )
-        run_job(library, job_id, worker)
+        ingest_now(library, deck, visibility="public", owner_id=owner.id)
         yield Api(app, token)
 
 
