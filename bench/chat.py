@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
+from deckchat.bootstrap import bootstrap
 from deckchat.chat.prompt import build_messages
 from deckchat.core.chat import NotesMode
 from deckchat.core.chunking import chunk_deck
@@ -60,7 +61,7 @@ def pct(values: list[float], share: float) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-chat-") as tmp:
         settings = Settings(home=Path(tmp) / "home", llm="extractive", _env_file=None)  # type: ignore[call-arg]
-        library = Library(settings)
+        library = Library(bootstrap(settings).settings)
         deck = _ingest_bench().make_pptx(Path(tmp), 100)
         deck_id = ingest_now(library, deck)
         with library.db.session() as session:
@@ -134,7 +135,7 @@ def _extractive_ms(service: ChatService, deck_id: str) -> list[float]:
 def _default_speed(
     service: ChatService, deck_id: str, settings: Settings
 ) -> tuple[float, float, list[object]]:
-    generator = make_generator("default", settings)
+    generator = make_generator("default", settings.llm_options)
     index = service.index_for(deck_id)
     hits = index.search(QUESTIONS[0], mode=NotesMode.PRIVATE)
     messages = build_messages(QUESTIONS[0], hits)

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from deckchat.bootstrap import bootstrap
 from deckchat.core.errors import DeckchatError
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
@@ -70,7 +71,7 @@ def run_corpus(paths: Sequence[Path], *, home: Path, grace_s: float = 60.0) -> l
     A file still unfinished ``grace_s`` after the settings' job time limit counts as a hang."""
     settings = Settings(home=home, workers=1, _env_file=None)  # type: ignore[call-arg]
     limit_s = settings.job_timeout_s + grace_s
-    library = Library(settings)
+    library = Library(bootstrap(settings).settings)
     outcomes = []
     try:
         for path in paths:

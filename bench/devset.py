@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deckchat.bootstrap import bootstrap
 from deckchat.evaluate import ensure_deck, read_qa
 from deckchat.services.chat import ChatService
 from deckchat.services.library import Library
@@ -41,7 +42,7 @@ def dev_sets(shared: Path = SHARED) -> list[DevSet]:
 
 def open_service(home: Path = HOME) -> ChatService:
     home.mkdir(parents=True, exist_ok=True)
-    return ChatService(Library(Settings(home=home)))
+    return ChatService(Library(bootstrap(Settings(home=home)).settings))
 
 
 def questions(dev: DevSet) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
+from deckchat.bootstrap import bootstrap
 from deckchat.core.deck import DeckFormat, Stage
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import encode_webp
@@ -117,7 +118,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-") as tmp:
         folder = Path(tmp)
         settings = Settings(home=folder / "home", _env_file=None)  # type: ignore[call-arg]
-        settings.ensure_dirs()
+        bootstrap(settings)
         pptx = make_pptx(folder, args.slides)
         conversions: list[float] = []
         pdf = pptx

@@ -29,8 +29,8 @@ def decks_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _keep_tmpdir() -> Iterator[None]:
-    """A Library points the process's TMPDIR into its home (settings.confine_temp_files); a test's
-    home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
+    """A test that bootstraps (an app through create_app) points the process's TMPDIR into its home;
+    the home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
     before = os.environ.get("TMPDIR")
     yield
     if before is None:

@@ -61,7 +61,7 @@ def generator_for(settings: Settings, spec: str | None, model: str | None = None
     # Imported here: transformers and torch take seconds to import, and extractive needs neither.
     from deckchat.llm.registry import make_generator
 
-    return make_generator(spec, settings, model=model or settings.llm_model or None)
+    return make_generator(spec, settings.llm_options, model=model or settings.llm_model or None)
 
 
 def warm_up(settings: Settings) -> None:

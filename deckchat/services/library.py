@@ -62,7 +62,6 @@ class DeckChanges(TypedDict, total=False):
 
 class Library:
     def __init__(self, settings: Settings, *, migrate_schema: bool = True) -> None:
-        settings.confine_temp_files()
         self.settings = settings
         self.db = Database(settings.db_url)
         if migrate_schema:
@@ -84,6 +83,7 @@ class Library:
 
         Its name carries our pid, so ``sweep_scratch`` can tell folders left by a killed process.
         """
+        self.settings.work_dir.mkdir(parents=True, exist_ok=True)  # made here, not when the library opens
         path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=self.settings.work_dir))
         try:
             yield path

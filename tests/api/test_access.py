@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
 from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_rules
+from deckchat.bootstrap import bootstrap
 from deckchat.jobs.in_process import ingest_now
 from deckchat.services.accounts import Accounts
 from deckchat.services.library import Library
@@ -137,7 +138,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         viewer_sessions_per_ip="10000/minute",
         sign_in_rate="10000/minute",
     )
-    app = create_app(settings, run_jobs=False)
+    app = create_app(bootstrap(settings), run_jobs=False)
     with TestClient(app) as client:
         library: Library = client.app.state.library  # type: ignore[attr-defined]
         accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
 from deckchat.settings import Settings
@@ -39,7 +40,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[A
         viewer_sessions_per_ip="100000/minute",
         sign_in_rate="100000/minute",
     )
-    app = create_app(settings, run_jobs=False)
+    app = create_app(bootstrap(settings), run_jobs=False)
     with TestClient(app):  # runs the app's startup, so every call below finds its state
         accounts = app.state.accounts
         owner = accounts.add_user("fuzz@example.com", "correct horse")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from deckchat.bootstrap import bootstrap
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.library import Library
@@ -33,7 +34,8 @@ def _wait_for_end(library: Library, job_id: str, timeout: float = 120) -> JobRow
 
 def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path: Path) -> None:
     # Half a second is less than a worker takes to start, so every job overruns it.
-    library = Library(Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None))  # type: ignore[call-arg]
+    settings = Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None)  # type: ignore[call-arg]
+    library = Library(bootstrap(settings).settings)  # as serve starts it
     supervisor = Supervisor(library)
     supervisor.start()
     try:
