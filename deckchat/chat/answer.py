@@ -87,7 +87,8 @@ def finish(shown: str, hits: Sequence[Hit], found: Extract, llm: str, *, decline
     pool = sentences(list(hits))
     citations = [_citation(slide, text, pool) for slide in cited if slide]
     citations += [c for c in found.citations if c.slide not in cited]
-    return Answer(shown + (f"\n\n> {found.text}" if found.text else ""), tuple(citations), False, llm)
+    quoted = "\n".join(f"> {line}" for line in found.text.splitlines())  # a summary quotes several lines
+    return Answer(shown + (f"\n\n{quoted}" if quoted else ""), tuple(citations), False, llm)
 
 
 def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:

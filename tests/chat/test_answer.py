@@ -96,7 +96,7 @@ def test_verified_sentences_stand_and_the_first_unsupported_one_ends_the_answer(
     )
     assert streamed.startswith("Cleaning takes most of the effort [7]. About 80 percent goes into it [7].")
     assert "4 million" not in streamed and not final.grounding_replaced
-    assert streamed.endswith("\n\n> Data preparation. Cleaning takes most of the effort. [7]")
+    assert streamed.endswith("\n\n> Cleaning takes most of the effort. [7]")  # the bare title is not quoted
 
 
 def test_a_citation_of_a_slide_that_was_not_retrieved_never_reaches_the_reader() -> None:
