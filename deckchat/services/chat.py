@@ -125,8 +125,18 @@ class ChatService:
         ok = bool(about_deck) or this_slide is not None
         ok = ok or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
         history = [Message(m.role, m.content) for m in past]
+        unmentioned = None if ok else index.unmentioned(question, mode=mode)
         final: Answer | None = None
-        for item in answer(question, hits, mode=mode, answerable=ok, generator=generator, history=history):
+        asked = answer(
+            question,
+            hits,
+            mode=mode,
+            answerable=ok,
+            generator=generator,
+            history=history,
+            unmentioned=unmentioned,
+        )
+        for item in asked:
             if isinstance(item, Answer):
                 final = item
             else:

@@ -124,7 +124,26 @@ def test_refusals_cite_nothing_and_name_the_closest_slides() -> None:
         list(answer("Who is the CEO?", SLIDES, mode=NotesMode.PRIVATE, answerable=False, generator=None))
     )
     assert final.refused and final.citations == ()
-    assert final.answer == f"{DECLINE} The closest slides are 7 and 13."
+    assert final.answer == (
+        f"{DECLINE} The closest it comes is slide 7 (Data preparation) and slide 13 (Missing values)."
+    )
+
+
+def test_a_refusal_names_the_word_the_deck_never_uses() -> None:
+    final = _final(
+        list(
+            answer(
+                "How do I secure GraphQL APIs?",
+                SLIDES,
+                mode=NotesMode.PRIVATE,
+                answerable=False,
+                generator=None,
+                unmentioned="GraphQL",
+            )
+        )
+    )
+    assert final.answer.startswith("The deck doesn't mention GraphQL. The closest it comes is slide 7")
+    assert final.refused and final.citations == ()
 
 
 def test_deck_text_is_delimited_data_in_the_prompt() -> None:
