@@ -40,9 +40,9 @@ def dev_sets(shared: Path = SHARED) -> list[DevSet]:
     return sets
 
 
-def open_service(home: Path = HOME) -> ChatService:
+def open_service(home: Path = HOME, **options: float) -> ChatService:
     home.mkdir(parents=True, exist_ok=True)
-    return ChatService(Library(bootstrap(Settings(home=home)).settings))
+    return ChatService(Library(bootstrap(Settings(home=home)).settings), **options)
 
 
 def questions(dev: DevSet) -> list[dict[str, Any]]:
