@@ -122,6 +122,13 @@ class Settings(BaseSettings):
     ocr_min_chars: int = Field(
         default=12, description="Slides with fewer text characters than this are OCR'd."
     )
+    ocr_picture_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Slides whose pictures (screenshots, charts; not backgrounds or logos) cover this share "
+        "of the page are OCR'd too, for the words in them.",
+    )
 
     # Extractive by default: on the dev set the embedded model scored the same as extractive on every
     # quality measure and took 20 times as long (docs/chat.md), so it is opt-in.

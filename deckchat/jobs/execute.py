@@ -30,6 +30,7 @@ def ingest_options(library: Library) -> IngestOptions:
         thumb_width=s.thumb_width,
         webp_quality=s.webp_quality,
         ocr_min_chars=s.ocr_min_chars,
+        ocr_picture_share=s.ocr_picture_share,
     )
 
 

@@ -4,12 +4,19 @@ text, which slides get OCR, the deck's title, the notes, and the progress a job 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+
+import pptx
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pptx.util import Inches, Pt
 
 from deckchat.core.deck import Deck, NotesFormat, Stage
 from deckchat.core.limits import Limits
-from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
+from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest, new_lines
 from deckchat.ingest.validate import SourceFile
+from deckchat.services.library import Library
 from tests.ingest.hostile import pages_pdf
 
 OPTIONS = IngestOptions(limits=Limits(), image_width=400, thumb_width=80)
@@ -88,3 +95,44 @@ def test_notes_are_parsed_and_progress_follows_the_stages_in_order(tmp_path: Pat
     order = list(dict.fromkeys(stages))
     assert order == sorted(order, key=list(Stage).index)
     assert order[0] is Stage.VALIDATE and order[-1] is Stage.NOTES
+
+
+def _screenshot(path: Path, lines: list[str]) -> Path:
+    """A picture of text, as a screenshot of a settings page would be."""
+    image = Image.new("RGB", (1200, 160 + 110 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=64)  # bundled with Pillow: no system font needed
+    for row, line in enumerate(lines):
+        draw.text((60, 80 + 110 * row), line, fill="black", font=font)
+    image.save(path)
+    return path
+
+
+@pytest.mark.slow  # LibreOffice converts the deck
+def test_words_in_a_screenshot_under_a_title_are_read(
+    ready_deck: Callable[..., str], library: Library, tmp_path: Path
+) -> None:
+    picture = _screenshot(tmp_path / "shot.png", ["Error correction: High", "Size: 480 pixels"])
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    slide.shapes.title.text = "The add-on settings we tested"
+    slide.shapes.add_picture(str(picture), Inches(1), Inches(2), width=Inches(8))
+    plain = deck.slides.add_slide(deck.slide_layouts[1])
+    plain.shapes.title.text = "Conclusion"
+    plain.placeholders[1].text = "Use the offline generator"
+    body = plain.placeholders[1].text_frame.paragraphs[0]
+    body.runs[0].font.size = Pt(28)
+    deck.save(str(tmp_path / "shots.pptx"))
+
+    deck_id = ready_deck(tmp_path / "shots.pptx")
+    shot, text_only = library.slides(deck_id)
+    assert shot.ocr and not text_only.ocr
+    assert shot.title == "The add-on settings we tested"
+    assert "480" in shot.text and "error correction" in shot.text.casefold()
+    assert shot.text.count("add-on settings") == 0  # the title is not read a second time
+
+
+def test_only_lines_the_text_layer_lacks_are_added() -> None:
+    known = "Quarterly results\nRevenue grew 12 %"
+    assert new_lines("Quarterly Results\nRevenue grew 12%\nEMEA 4711", known) == "EMEA 4711"
+    assert new_lines("", known) == ""
