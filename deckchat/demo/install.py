@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deckchat.core.deck import DeckStatus, Visibility
 from deckchat.demo.build import DEMO_TITLE, build_demo
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.execute import run_job
@@ -12,7 +13,7 @@ from deckchat.store.jobs import owner_id
 def ensure_demo(lib: Library, owner_account: str) -> str:
     """The demo deck's URL, ingesting it first (owned by ``owner_account``) if the library lacks a ready
     copy."""
-    ready = [d for d in lib.decks() if d.title == DEMO_TITLE and d.status == "ready"]
+    ready = [d for d in lib.decks() if d.title == DEMO_TITLE and d.status == DeckStatus.READY]
     if ready:
         return ready[0].url
     with lib.scratch("demo-") as folder:
@@ -22,7 +23,7 @@ def ensure_demo(lib: Library, owner_account: str) -> str:
             SourceFile(deck, deck.name),
             [SourceFile(notes, notes.name)],
             title=DEMO_TITLE,
-            visibility="public",
+            visibility=Visibility.PUBLIC,
             owner_id=owner_account,
             worker=owner,
         )
