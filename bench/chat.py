@@ -101,9 +101,7 @@ def main() -> int:
 def _index_cost(library: Library, deck_id: str) -> float:
     with library.db.session() as session:
         slides = deck_rows.load_slides(session, deck_id)
-    from deckchat.core.deck import Slide
-
-    plain = [Slide(s.number, s.title, s.text, s.notes, s.ocr, "", "", 0, 0) for s in slides]
+    plain = [row.slide() for row in slides]
     DeckIndex.build(chunk_deck(plain[:2], []))  # load the embedders outside the timing
     start = time.perf_counter()
     DeckIndex.build(chunk_deck(plain, []))

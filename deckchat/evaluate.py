@@ -11,6 +11,7 @@ from typing import Any
 from deckchat.chat.evidence import evidence_text
 from deckchat.core.chat import NotesMode
 from deckchat.core.citations import strip_markers
+from deckchat.core.deck import DeckStatus
 from deckchat.core.errors import InvalidInput
 from deckchat.core.grounding import numbers
 from deckchat.core.metrics import answer_recall, mean, percentile, recall_at, reciprocal_rank
@@ -47,7 +48,7 @@ def ensure_deck(library: Library, path: Path) -> str:
         )
     digest = file_sha256(path)
     for deck in library.decks():
-        if deck.status == "ready" and library.source_hash(deck.id) == digest:
+        if deck.status == DeckStatus.READY and library.source_hash(deck.id) == digest:
             return deck.id
     return ingest_now(library, path)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from rich.table import Table
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import accounts, library
 from deckchat.core import expiry
-from deckchat.core.deck import Stage
+from deckchat.core.deck import Stage, Visibility
 from deckchat.core.errors import InvalidInput
 from deckchat.jobs.in_process import ingest_now
 from deckchat.services.views import DeckView
@@ -36,13 +35,6 @@ _STAGE_LABELS = {
 }
 
 
-class VisibilityChoice(StrEnum):
-    public = "public"
-    unlisted = "unlisted"
-    private = "private"
-    password = "password"
-
-
 def parse_expiry(text: str | None) -> datetime | None:
     """``--expires``: core's reading (a bare date is the end of that day, UTC); None for no expiry."""
     if not text:
@@ -53,11 +45,11 @@ def parse_expiry(text: str | None) -> datetime | None:
         fail(f"--expires {text!r}: give {expiry.EXPIRY_EXAMPLES}.")
 
 
-def deck_password(visibility: VisibilityChoice, given: str | None) -> str | None:
+def deck_password(visibility: Visibility, given: str | None) -> str | None:
     """The password option, '-' for a line on stdin, or a prompt when the password visibility has none."""
     if given == "-":
         return sys.stdin.readline().rstrip("\n")
-    if given is None and visibility is VisibilityChoice.password:
+    if given is None and visibility is Visibility.PASSWORD:
         if not sys.stdin.isatty():
             fail("--visibility password needs --password TEXT (or --password - to read it from stdin).")
         return str(typer.prompt("Deck password", hide_input=True, confirmation_prompt=True))
@@ -74,12 +66,12 @@ def add(
     ] = None,
     title: Annotated[str | None, typer.Option(help="Deck title; default: from the file.")] = None,
     visibility: Annotated[
-        VisibilityChoice,
+        Visibility,
         typer.Option(
             help="Who can open the deck: public (listed on your page), unlisted (anyone with the link), "
             "private (you alone) or password (the link and a password)."
         ),
-    ] = VisibilityChoice.unlisted,
+    ] = Visibility.UNLISTED,
     password: Annotated[
         str | None,
         typer.Option(help="The password for --visibility password; '-' reads it from stdin; default: asked."),
@@ -119,7 +111,7 @@ def add(
                 file,
                 notes or [],
                 title=title,
-                visibility=visibility.value,
+                visibility=visibility,
                 owner_id=presenter.id,
                 password=secret,
                 expires_at=expires_at,

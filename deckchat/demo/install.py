@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deckchat.core.deck import DeckStatus, Visibility
 from deckchat.demo.build import DEMO_TITLE, build_demo
 from deckchat.jobs.in_process import ingest_now
 from deckchat.services.library import Library
@@ -10,12 +11,12 @@ from deckchat.services.library import Library
 def ensure_demo(lib: Library, owner_account: str) -> str:
     """The demo deck's URL, ingesting it first (owned by ``owner_account``) if the library lacks a ready
     copy."""
-    ready = [d for d in lib.decks() if d.title == DEMO_TITLE and d.status == "ready"]
+    ready = [d for d in lib.decks() if d.title == DEMO_TITLE and d.status == DeckStatus.READY]
     if ready:
         return ready[0].url
     with lib.scratch("demo-") as folder:
         deck, notes = build_demo(folder)
         deck_id = ingest_now(
-            lib, deck, [notes], title=DEMO_TITLE, visibility="public", owner_id=owner_account
+            lib, deck, [notes], title=DEMO_TITLE, visibility=Visibility.PUBLIC, owner_id=owner_account
         )
     return lib.get(deck_id).url

@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from deckchat.core.deck import NotesFormat, Stage
+from deckchat.core.deck import JobStatus, NotesFormat, Stage
 from deckchat.core.errors import DeckchatError
 from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
 from deckchat.ingest.validate import SourceFile
@@ -124,7 +124,7 @@ def _stem(filename: str) -> str:
 
 
 def _still_ours(job: JobRow, owner: str) -> bool:
-    return job.status == jobs.RUNNING and job.lease_owner == owner
+    return job.status == JobStatus.RUNNING and job.lease_owner == owner
 
 
 def _record_failure(library: Library, job_id: str, owner: str, code: str, message: str) -> None:
@@ -138,5 +138,5 @@ def release(library: Library, job_id: str) -> None:
     """Give an interrupted job back to the queue (the CLI calls this on Ctrl-C)."""
     with library.db.session() as session:
         job = session.get_one(JobRow, job_id)
-        if job.status == jobs.RUNNING:
+        if job.status == JobStatus.RUNNING:
             jobs.release(session, job, library.settings.job_max_attempts)

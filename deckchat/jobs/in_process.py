@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from deckchat.core.deck import Visibility
 from deckchat.core.errors import DeckchatError
 from deckchat.core.ports import ProgressSink
 from deckchat.ingest.validate import SourceFile
@@ -30,7 +31,7 @@ def ingest_now(
     notes: Sequence[Path] = (),
     *,
     title: str | None = None,
-    visibility: str = "unlisted",
+    visibility: Visibility = Visibility.UNLISTED,
     owner_id: str | None = None,
     password: str | None = None,
     expires_at: datetime | None = None,

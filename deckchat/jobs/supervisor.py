@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+from deckchat.core.deck import JobStatus
 from deckchat.services.library import Library
 from deckchat.store import jobs
 from deckchat.store.tables import JobRow
@@ -120,7 +121,7 @@ class Supervisor:
         log.error("job %s ran past its %.0f s limit; worker pid %d killed", job_id, limit, child.pid)
         with self.library.db.session() as session:
             job = session.get(JobRow, job_id)
-            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+            if job is not None and job.status == JobStatus.RUNNING and job.lease_owner == self.owner:
                 jobs.fail(
                     session,
                     job,
@@ -132,7 +133,7 @@ class Supervisor:
     def _release_if_unfinished(self, job_id: str) -> None:
         with self.library.db.session() as session:
             job = session.get(JobRow, job_id)
-            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+            if job is not None and job.status == JobStatus.RUNNING and job.lease_owner == self.owner:
                 jobs.release(session, job, self.library.settings.job_max_attempts)
 
 

@@ -12,16 +12,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
 from deckchat.core.access import DeckFacts
-from deckchat.core.deck import Visibility
+from deckchat.core.deck import DeckStatus, JobStatus, Stage, Visibility
 from deckchat.core.errors import DeckchatError, DeckNotFound, InvalidInput, NotFound
 from deckchat.core.text import display_name
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.accounts import hash_password, password_matches
+from deckchat.services.changes import DeckChanges
 from deckchat.services.recent import Recent
 from deckchat.services.views import (
     DeckView,
@@ -31,6 +31,7 @@ from deckchat.services.views import (
     ProgressView,
     SlideView,
     media_url,
+    slide_view,
 )
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows
@@ -48,16 +49,6 @@ _DISPLAYED: dict[str, Callable[[str], str]] = {
     "title": display_name,
     "description": partial(display_name, multiline=True),
 }
-
-
-class DeckChanges(TypedDict, total=False):
-    title: str
-    description: str
-    visibility: str
-    notes_mode: str
-    allow_download: bool
-    password: str  # stored as an argon2 hash; the password visibility needs one
-    expires_at: datetime | None  # None removes the expiry
 
 
 class Library:
@@ -107,7 +98,7 @@ class Library:
         *,
         title: str | None = None,
         description: str = "",
-        visibility: str = "unlisted",
+        visibility: Visibility = Visibility.UNLISTED,
         owner_id: str | None = None,
         password: str | None = None,
         expires_at: datetime | None = None,
@@ -128,7 +119,7 @@ class Library:
         # pointing at nothing.
         source_hash = self.blobs.put_file(deck.path)
         notes_rows = tuple(
-            deck_rows.NewNotes(item.filename, fmt_.value, self.blobs.put_file(item.path))
+            deck_rows.NewNotes(item.filename, fmt_, self.blobs.put_file(item.path))
             for item, fmt_ in zip(notes, notes_formats, strict=True)
         )
         new = deck_rows.NewDeck(
@@ -140,7 +131,7 @@ class Library:
             expires_at=as_utc(expires_at),
             source_hash=source_hash,
             source_filename=deck.filename,
-            source_format=fmt.value,
+            source_format=fmt,
             source_size=deck.path.stat().st_size,
             notes=notes_rows,
         )
@@ -148,7 +139,7 @@ class Library:
             row = deck_rows.add_deck(session, new)
             job = jobs.enqueue(session, row.id, owner=worker, lease_s=self.settings.job_lease_s)
             if worker:
-                row.status = "processing"
+                row.status = DeckStatus.PROCESSING
             return row.id, job.id
 
     def get(self, ref: str) -> DeckView:
@@ -160,7 +151,7 @@ class Library:
         generation = self._views.generation
         with self.db.read() as session:
             view = self._view(session, self.find(session, ref))
-        if view.status == "ready" and view.replacing is None:
+        if view.status == DeckStatus.READY and view.replacing is None:
             self._views.put(ref, view, generation)
         return view
 
@@ -199,24 +190,11 @@ class Library:
         with self.db.read() as session:
             deck = self.find(session, ref)
             # A ready version's slides never change (a new version gets a new number): keep a few.
-            key, ready = (deck.id, deck.version), deck.status == "ready"
+            key, ready = (deck.id, deck.version), deck.status == DeckStatus.READY
             cached = self._slides.get(key)
             if cached is not None:
                 return list(cached)
-            slides = tuple(
-                SlideView(
-                    number=s.number,
-                    title=s.title,
-                    text=s.text,
-                    notes=s.notes,
-                    ocr=s.ocr,
-                    image=media_url(s.image_hash),
-                    thumbnail=media_url(s.thumb_hash),
-                    width=s.width,
-                    height=s.height,
-                )
-                for s in deck_rows.load_slides(session, deck.id)
-            )
+            slides = tuple(slide_view(row.slide()) for row in deck_rows.load_slides(session, deck.id))
         if ready:
             self._slides.put(key, slides)
         return list(slides)
@@ -246,8 +224,8 @@ class Library:
             row = self.find(session, ref)
             owner_id = row.owner_id
             pending = jobs.latest_job(session, row.id, replacement=True)
-            if row.status in ("queued", "processing") or (
-                pending and pending.status in ("queued", "running")
+            if row.status in (DeckStatus.QUEUED, DeckStatus.PROCESSING) or (
+                pending and pending.status in (JobStatus.QUEUED, JobStatus.RUNNING)
             ):
                 raise DeckchatError(
                     f"The deck {row.slug} is still being processed; replace it once that has finished.",
@@ -258,11 +236,11 @@ class Library:
             self._check_quota(owner_id, deck.path.stat().st_size, new_deck=False)
         source_hash = self.blobs.put_file(deck.path)
         new_notes = tuple(
-            deck_rows.NewNotes(item.filename, fmt_.value, self.blobs.put_file(item.path))
+            deck_rows.NewNotes(item.filename, fmt_, self.blobs.put_file(item.path))
             for item, fmt_ in zip(notes, notes_formats, strict=True)
         )
         replacement = deck_rows.replacement_of(
-            source_hash, deck.filename, fmt.value, deck.path.stat().st_size, new_notes
+            source_hash, deck.filename, fmt, deck.path.stat().st_size, new_notes
         )
         with self.db.session() as session:
             row = self.find(session, ref)
@@ -359,7 +337,7 @@ class Library:
     def find_ready(self, session: Session, ref: str) -> DeckRow:
         """A deck that can be asked: ingested (its index is rebuilt on demand if missing)."""
         deck = self.find(session, ref)
-        if deck.status != "ready":
+        if deck.status != DeckStatus.READY:
             raise DeckchatError(
                 f"The deck {deck.slug} is {deck.status}, not ready for questions yet.",
                 code="deck_not_ready",
@@ -396,7 +374,7 @@ class Library:
             source_format=deck.source_format,
             url=self.deck_url(deck.slug),
             thumbnail=media_url(first.thumb_hash) if first else None,
-            progress=_progress(job) if job else ProgressView(job_id=None, stage="done", done=0, total=0),
+            progress=_progress(job) if job else ProgressView(job_id=None, stage=Stage.DONE, done=0, total=0),
             error=ErrorView(deck.error_code, deck.error_message or "") if deck.error_code else None,
             created_at=deck.created_at,
             notes_mode=deck.notes_mode,
@@ -405,11 +383,11 @@ class Library:
             download_url=f"/api/decks/{deck.id}/original" if deck.allow_download else None,
             version=deck.version,
             replacing=_progress(new_version)
-            if new_version and new_version.status in ("queued", "running")
+            if new_version and new_version.status in (JobStatus.QUEUED, JobStatus.RUNNING)
             else None,
             replace_error=(
                 ErrorView(new_version.error_code, new_version.error_message or "")
-                if new_version and new_version.status == "failed" and new_version.error_code
+                if new_version and new_version.status == JobStatus.FAILED and new_version.error_code
                 else None
             ),
             updated_at=deck.updated_at,
@@ -435,7 +413,7 @@ def as_utc(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def _visibility_password(visibility: str, password: str | None, current: str | None) -> str | None:
+def _visibility_password(visibility: Visibility, password: str | None, current: str | None) -> str | None:
     """The password hash a deck keeps: a new password's, else the current one; the password
     visibility without any is refused."""
     if password is not None:

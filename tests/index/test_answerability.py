@@ -24,7 +24,8 @@ SLIDES = [
 @pytest.fixture(scope="module")
 def index() -> DeckIndex:
     slides = [
-        Slide(i + 1, text.split("\n")[0], text, "", False, "", "", 0, 0) for i, text in enumerate(SLIDES)
+        Slide(i + 1, text.split("\n")[0], text, "", False, 0, 0, image_hash="", thumb_hash="")
+        for i, text in enumerate(SLIDES)
     ]
     return DeckIndex.build(chunk_deck(slides, []))
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from deckchat.bootstrap import bootstrap
+from deckchat.core.deck import JobStatus
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.library import Library
 from deckchat.settings import Settings
-from deckchat.store import jobs
 from deckchat.store.tables import JobRow
 from tests.ingest.hostile import pages_pdf
 from tests.live import worker_pids
@@ -26,7 +26,7 @@ def _wait_for_end(library: Library, job_id: str, timeout: float = 120) -> JobRow
         with library.db.read() as session:
             job = session.get_one(JobRow, job_id)
             session.expunge(job)
-        if job.status in (jobs.DONE, jobs.FAILED):
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
             return job
         time.sleep(0.1)
     raise TimeoutError(job_id)
@@ -46,7 +46,7 @@ def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path
         time.sleep(1.5)  # three supervisor polls: time enough to (wrongly) claim the job again
         with library.db.read() as session:
             job = session.get_one(JobRow, job_id)
-            assert (job.status, job.error_code, job.attempts) == (jobs.FAILED, "ingest_timeout", 1)
+            assert (job.status, job.error_code, job.attempts) == (JobStatus.FAILED, "ingest_timeout", 1)
             assert job.lease_until is None
         error = library.get(deck_id).error
         assert error is not None and error.code == "ingest_timeout"
