@@ -21,7 +21,7 @@ from deckchat.core.chunking import is_evidence
 from deckchat.index import fusion
 from deckchat.index.bm25 import BM25
 from deckchat.index.embed import Embedder, default_embedders, query_cache
-from deckchat.index.language import languages, question_language
+from deckchat.index.language import deck_languages, question_language
 from deckchat.index.prepare import search_texts
 from deckchat.index.roles import question_intent, slide_role
 from deckchat.index.specificity import load_frequencies, question_terms
@@ -71,7 +71,7 @@ class DeckIndex:
             for mode in NotesMode
         }
         self._dups = fusion.near_duplicates([frozenset(t) for t in tokens])
-        self._languages = languages("\n".join(texts))
+        self._languages = deck_languages(texts)
         load_frequencies()
         self._roles = [
             slide_role(c.text.split("\n", 1)[0]) if c.kind is ChunkKind.SLIDE else None for c in self.chunks
