@@ -17,19 +17,18 @@ import time
 from pathlib import Path
 from types import ModuleType
 
+from deckchat.bootstrap import bootstrap
 from deckchat.chat.prompt import build_messages
 from deckchat.core.chat import NotesMode
 from deckchat.core.chunking import chunk_deck
 from deckchat.index.deck_index import DeckIndex
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.llm.registry import make_generator
 from deckchat.llm.smollm2 import gguf_path
 from deckchat.services.app_services import Services, open_services
 from deckchat.services.chat import ChatService
 from deckchat.settings import Settings
 from deckchat.store import decks as deck_rows
-from deckchat.store.jobs import owner_id
 
 
 def _ingest_bench() -> ModuleType:
@@ -62,11 +61,9 @@ def pct(values: list[float], share: float) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-chat-") as tmp:
         settings = Settings(home=Path(tmp) / "home", llm="extractive", _env_file=None)  # type: ignore[call-arg]
-        services = open_services(settings)
+        services = open_services(bootstrap(settings).settings)
         deck = _ingest_bench().make_pptx(Path(tmp), 100)
-        owner = owner_id()
-        deck_id, job_id = services.decks.add(SourceFile(deck, deck.name), worker=owner)
-        run_job(services, job_id, owner)
+        deck_id = ingest_now(services, deck)
         with services.db.session() as session:
             slides = deck_rows.load_slides(session, deck_id)
         service = services.chat
@@ -104,9 +101,7 @@ def main() -> int:
 def _index_cost(services: Services, deck_id: str) -> float:
     with services.db.session() as session:
         slides = deck_rows.load_slides(session, deck_id)
-    from deckchat.core.deck import Slide
-
-    plain = [Slide(s.number, s.title, s.text, s.notes, s.ocr, "", "", 0, 0) for s in slides]
+    plain = [row.slide() for row in slides]
     DeckIndex.build(chunk_deck(plain[:2], []))  # load the embedders outside the timing
     start = time.perf_counter()
     DeckIndex.build(chunk_deck(plain, []))
@@ -138,7 +133,7 @@ def _extractive_ms(service: ChatService, deck_id: str) -> list[float]:
 def _default_speed(
     service: ChatService, deck_id: str, settings: Settings
 ) -> tuple[float, float, list[object]]:
-    generator = make_generator("default", settings)
+    generator = make_generator("default", settings.llm_options)
     index = service.index_for(deck_id)
     hits = index.search(QUESTIONS[0], mode=NotesMode.PRIVATE)
     messages = build_messages(QUESTIONS[0], hits)

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from deckchat.bootstrap import bootstrap
+from deckchat.core.deck import JobStatus
 from deckchat.core.errors import DeckchatError
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
@@ -70,7 +72,7 @@ def run_corpus(paths: Sequence[Path], *, home: Path, grace_s: float = 60.0) -> l
     A file still unfinished ``grace_s`` after the settings' job time limit counts as a hang."""
     settings = Settings(home=home, workers=1, _env_file=None)  # type: ignore[call-arg]
     limit_s = settings.job_timeout_s + grace_s
-    services = open_services(settings)
+    services = open_services(bootstrap(settings).settings)
     outcomes = []
     try:
         for path in paths:
@@ -89,7 +91,7 @@ def run_corpus(paths: Sequence[Path], *, home: Path, grace_s: float = 60.0) -> l
 def _drop_unfinished(services: Services) -> None:
     """Fail a job that hung (the supervisor's stop puts it back in the queue) so it is not run again."""
     with services.db.session() as session:
-        for job in session.query(JobRow).where(JobRow.status.in_((jobs.QUEUED, jobs.RUNNING))):
+        for job in session.query(JobRow).where(JobRow.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))):
             jobs.fail(session, job, "bench_hang", "stopped by bench/corpus.py")
 
 
@@ -105,11 +107,11 @@ def _one(services: Services, supervisor: Supervisor, path: Path, limit_s: float)
     supervisor.wake()
     job = _wait(services, job_id, start + limit_s)
     seconds = _since(start)
-    if job.status not in (jobs.DONE, jobs.FAILED) or job.lease_until is not None:
+    if job.status not in (JobStatus.DONE, JobStatus.FAILED) or job.lease_until is not None:
         message = f"job still {job.status} at stage {job.stage} after {limit_s:.0f} s"
         return Outcome(path.name, "hang", "", message, "job", seconds, 0, job.attempts)
     deck = services.decks.get(deck_id)
-    if job.status == jobs.DONE:
+    if job.status == JobStatus.DONE:
         return Outcome(path.name, "ready", "", "", "job", seconds, deck.slide_count, job.attempts)
     code, message = job.error_code or "", job.error_message or ""
     result = "internal" if code in INTERNAL_CODES else "refused"
@@ -121,7 +123,7 @@ def _wait(services: Services, job_id: str, deadline: float) -> JobRow:
         with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
             session.expunge(job)
-        if job.status in (jobs.DONE, jobs.FAILED) or time.perf_counter() > deadline:
+        if job.status in (JobStatus.DONE, JobStatus.FAILED) or time.perf_counter() > deadline:
             return job
         time.sleep(_POLL_S)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from deckchat.bootstrap import bootstrap
 from deckchat.evaluate import ensure_deck, read_qa
 from deckchat.services.app_services import Services, open_services
+from deckchat.services.chat import ChatService
 from deckchat.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,9 +40,12 @@ def dev_sets(shared: Path = SHARED) -> list[DevSet]:
     return sets
 
 
-def open_bench_services(home: Path = HOME) -> Services:
-    home.mkdir(parents=True, exist_ok=True)
-    return open_services(Settings(home=home))
+def open_bench_services(home: Path = HOME, **chat_options: float) -> Services:
+    """The bench library's services; ``chat_options`` go to its ChatService (calibrate.py asks with
+    refusal switched off)."""
+    services = open_services(bootstrap(Settings(home=home)).settings)
+    chat = ChatService(services.db, services.blobs, services.settings, **chat_options)
+    return replace(services, chat=chat)
 
 
 def questions(dev: DevSet) -> list[dict[str, Any]]:

@@ -25,14 +25,13 @@ from PIL import Image, ImageDraw
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
+from deckchat.bootstrap import bootstrap
 from deckchat.core.deck import DeckFormat, Stage
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import encode_webp
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
 
 PDF_TARGET = 2.5
 PPTX_TARGET = 1.0
@@ -86,7 +85,7 @@ def floor_seconds(pdf_path: Path, settings: Settings) -> float:
 
 
 def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, float]]:
-    """Whole ingestion through DeckService.add + run_job, with time spent in each stage."""
+    """Whole ingestion through ingest_now (DeckService.add + run_job), with time spent in each stage."""
     services = open_services(settings)
     marks: list[tuple[str, float]] = []
 
@@ -95,14 +94,10 @@ def ingest_seconds(path: Path, settings: Settings) -> tuple[float, dict[str, flo
             marks.append((stage.value, time.perf_counter()))
 
     start = time.perf_counter()
-    owner = owner_id()
-    deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
-    run_job(services, job_id, owner, listener=listen)
+    deck_id = ingest_now(services, path, listener=listen)  # raises if the deck fails
     end = time.perf_counter()
-    deck = services.decks.get(deck_id)
     services.decks.remove(deck_id)
     services.close()
-    assert deck.status == "ready", deck.error
     bounds = [*marks, ("end", end)]
     stages = {name: later - at for (name, at), (_, later) in itertools.pairwise(bounds)}
     stages["add (validate + store upload)"] = marks[0][1] - start if marks else 0.0
@@ -123,7 +118,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-") as tmp:
         folder = Path(tmp)
         settings = Settings(home=folder / "home", _env_file=None)  # type: ignore[call-arg]
-        settings.ensure_dirs()
+        bootstrap(settings)
         pptx = make_pptx(folder, args.slides)
         conversions: list[float] = []
         pdf = pptx

@@ -11,16 +11,15 @@ from typing import Any
 from deckchat.chat.evidence import evidence_text
 from deckchat.core.chat import NotesMode
 from deckchat.core.citations import strip_markers
+from deckchat.core.deck import DeckStatus
 from deckchat.core.errors import InvalidInput
 from deckchat.core.grounding import numbers
 from deckchat.core.metrics import answer_recall, mean, percentile, recall_at, reciprocal_rank
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.llm.base import Generator
 from deckchat.services.app_services import Services
 from deckchat.services.chat import ChatService, Reply
 from deckchat.store.blobs import file_sha256
-from deckchat.store.jobs import owner_id
 
 
 def read_qa(path: Path) -> list[dict[str, Any]]:
@@ -49,15 +48,9 @@ def ensure_deck(services: Services, path: Path) -> str:
         )
     digest = file_sha256(path)
     for deck in services.decks.decks():
-        if deck.status == "ready" and services.content.source_hash(deck.id) == digest:
+        if deck.status == DeckStatus.READY and services.content.source_hash(deck.id) == digest:
             return deck.id
-    owner = owner_id()
-    deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
-    run_job(services, job_id, owner)
-    view = services.decks.get(deck_id)
-    if view.error:
-        raise InvalidInput(f"{path.name}: {view.error.message}", code=view.error.code)
-    return deck_id
+    return ingest_now(services, path)
 
 
 def evaluate(

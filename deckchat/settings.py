@@ -1,14 +1,17 @@
-"""The one settings object. Values come from ``DECKCHAT_*`` environment variables or a ``.env`` file."""
+"""The one settings object. Values come from ``DECKCHAT_*`` environment variables or a ``.env`` file,
+read once when a process starts.
+
+Settings are plain data: reading them creates no folder, file or environment variable (the process's
+start does that, in ``deckchat.bootstrap``). The flat fields keep the ``DECKCHAT_*`` names users
+set; the groups (``limits``, ``llm_options``, ``storage``, ``security``) are frozen views of them, so a
+piece that needs one group is handed that group, not the whole object.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import tempfile
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,9 +25,68 @@ def _default_home() -> Path:
 
 _LIMITS = Limits()
 
+OffloadExecutor = Literal["prefetch", "accelerate"]
+_Group = TypeVar("_Group")
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """Where a deckchat process keeps its data; everything it writes is under ``home``."""
+
+    home: Path
+    db_url: str
+    blob_dir: Path
+    work_dir: Path  # scratch space for jobs (conversions, LibreOffice profiles)
+    temp_dir: Path  # the process's $TMPDIR once bootstrapped
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return (self.home, self.blob_dir, self.work_dir, self.temp_dir)
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    """Cookie signing and the rate limits that keep one client from starving the rest."""
+
+    secret_key: str  # configured; empty means the key kept in key_file
+    key_file: Path
+    cookie_secure: bool | None
+    public_url: str
+    sign_in_rate: str
+    chat_rate_per_session: str
+    chat_rate_per_ip: str
+    chat_rate_per_deck: str
+    viewer_sessions_per_ip: str
+    rate_limit_storage: str
+
+
+@dataclass(frozen=True, slots=True)
+class LlmOptions:
+    """What choosing, loading and calling a generator needs."""
+
+    spec: str
+    model: str
+    max_memory: str
+    dtype: str
+    offload_folder: Path | None
+    offload_executor: OffloadExecutor
+    openai_api_key: str
+    home: Path  # converted models and offloaded weights live under it; its disk is the offload budget
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def offload_root(self) -> Path:
+        return self.home / "offload"
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DECKCHAT_", env_file=".env", extra="ignore")
+    # populate_by_name: a field named apart from its variable (openai_api_key) is still set by name.
+    model_config = SettingsConfigDict(
+        env_prefix="DECKCHAT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     home: Path = Field(default_factory=_default_home, description="Data directory: database, blobs, models.")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under home.")
@@ -60,6 +122,13 @@ class Settings(BaseSettings):
     ocr_min_chars: int = Field(
         default=12, description="Slides with fewer text characters than this are OCR'd."
     )
+    ocr_picture_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Slides whose pictures (screenshots, charts; not backgrounds or logos) cover this share "
+        "of the page are OCR'd too, for the words in them.",
+    )
 
     # Extractive by default: on the dev set the embedded model scored the same as extractive on every
     # quality measure and took 20 times as long (docs/chat.md), so it is opt-in.
@@ -78,9 +147,16 @@ class Settings(BaseSettings):
     llm_offload_folder: Path | None = Field(
         default=None, description="Where an hf: model's offloaded weights go; default: DECKCHAT_HOME/offload."
     )
-    llm_offload_executor: Literal["prefetch", "accelerate"] = Field(
+    llm_offload_executor: OffloadExecutor = Field(
         default="prefetch",
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
+    )
+
+    # The openai package's own variable, so a key set for other tools works here too.
+    openai_api_key: str = Field(
+        default="",
+        validation_alias="OPENAI_API_KEY",
+        description="The API key an openai: generator sends; local servers need none.",
     )
 
     secret_key: str = Field(
@@ -155,54 +231,60 @@ class Settings(BaseSettings):
     def _absolute_home(cls, home: Path) -> Path:
         return home.expanduser().resolve()
 
-    @property
-    def limits(self) -> Limits:
-        return Limits(**{field.name: getattr(self, field.name) for field in fields(Limits)})
+    def _group(self, group: type[_Group], **others: object) -> _Group:
+        """``group`` filled from the fields of the same name, and ``others`` for the rest."""
+        named = {f.name: getattr(self, f.name) for f in fields(group) if f.name not in others}  # type: ignore[arg-type]
+        return group(**named, **others)
 
     @property
+    def limits(self) -> Limits:
+        return self._group(Limits)
+
+    @property
+    def storage(self) -> Storage:
+        home = self.home
+        return Storage(
+            home=home,
+            db_url=self.database_url or f"sqlite:///{home / 'deckchat.db'}",
+            blob_dir=home / "blobs",
+            work_dir=home / "work",
+            temp_dir=home / "tmp",
+        )
+
+    @property
+    def security(self) -> Security:
+        return self._group(Security, key_file=self.home / "secret_key")
+
+    @property
+    def llm_options(self) -> LlmOptions:
+        return LlmOptions(
+            spec=self.llm,
+            model=self.llm_model,
+            max_memory=self.llm_max_memory,
+            dtype=self.llm_dtype,
+            offload_folder=self.llm_offload_folder,
+            offload_executor=self.llm_offload_executor,
+            openai_api_key=self.openai_api_key,
+            home=self.home,
+        )
+
+    # Shorthands for the storage paths the services read.
+    @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'deckchat.db'}"
+        return self.storage.db_url
 
     @property
     def blob_dir(self) -> Path:
-        return self.home / "blobs"
+        return self.storage.blob_dir
 
     @property
     def work_dir(self) -> Path:
-        """Scratch space for jobs (conversions, LibreOffice profiles); always inside home."""
-        return self.home / "work"
+        return self.storage.work_dir
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.storage.temp_dir
 
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
-
-    def signing_key(self) -> bytes:
-        """The key for signed cookies: the configured one, or one made once and kept in home."""
-        if self.secret_key:
-            return self.secret_key.encode()
-        path = self.home / "secret_key"
-        if not path.exists():
-            self.ensure_dirs()
-            draft = path.with_name(f"secret_key.{os.getpid()}")
-            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
-            with contextlib.suppress(FileExistsError):  # a link never replaces: racing servers share one
-                os.link(draft, path)
-            draft.unlink()
-        return path.read_text().strip().encode()
-
-    @property
-    def temp_dir(self) -> Path:
-        return self.home / "tmp"
-
-    def ensure_dirs(self) -> None:
-        for path in (self.home, self.blob_dir, self.work_dir, self.temp_dir):
-            path.mkdir(parents=True, exist_ok=True)
-
-    def confine_temp_files(self) -> None:
-        """Point this process's temp files into home: libraries we call (onnxruntime, LibreOffice)
-        write to $TMPDIR, and nothing may be written outside DECKCHAT_HOME."""
-        self.ensure_dirs()
-        os.environ["TMPDIR"] = str(self.temp_dir)
-        tempfile.tempdir = None

@@ -15,12 +15,15 @@ DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "web" / "openapi.json"
 
 
 def schema_json() -> str:
-    """The schema of an app built on a throwaway home; the lifespan never runs, so nothing is created."""
+    """The schema of an app built on a throwaway home, not bootstrapped (the schema needs no folders or
+    key) and whose lifespan never runs, so nothing is created."""
     from deckchat.api.app import create_app
+    from deckchat.bootstrap import Runtime
     from deckchat.settings import Settings
 
     with tempfile.TemporaryDirectory() as home:
-        schema = create_app(Settings(home=Path(home), _env_file=None)).openapi()  # type: ignore[call-arg]
+        settings = Settings(home=Path(home), _env_file=None)  # type: ignore[call-arg]
+        schema = create_app(Runtime(settings, signing_key=b"")).openapi()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

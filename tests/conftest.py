@@ -3,13 +3,15 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 
@@ -27,8 +29,8 @@ def decks_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _keep_tmpdir() -> Iterator[None]:
-    """open_services points the process's TMPDIR into its home (settings.confine_temp_files); a test's
-    home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
+    """A test that bootstraps (an app through create_app) points the process's TMPDIR into its home;
+    the home is deleted later, and Chromium launched afterwards in the same worker would inherit it."""
     before = os.environ.get("TMPDIR")
     yield
     if before is None:
@@ -87,6 +89,17 @@ def services(settings: Settings) -> Iterator[Services]:
     services.close()
 
 
+@pytest.fixture
+def ready_deck(services: Services) -> Callable[..., str]:
+    """A ready deck from this file: ``ready_deck(path, *notes, title=..., ...)`` ingests it into the
+    test's services in this process (ingest_now; the options are DeckService.add's) and returns its id."""
+
+    def make(deck: Path, *notes: Path, **options: Any) -> str:
+        return ingest_now(services, deck, notes, **options)
+
+    return make
+
+
 @dataclass(frozen=True)
 class IngestedDecks:
     services: Services
@@ -100,19 +113,8 @@ def ingested_decks(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
     In process and one at a time: two worker processes were slower here (203 s against 145 s), since each
     loads the OCR and embedding models afresh and they fight over two cores."""
-    from deckchat.ingest.validate import SourceFile
-    from deckchat.jobs.execute import run_job
-    from deckchat.store.jobs import owner_id
-
     services = open_services(Settings(home=tmp_path_factory.mktemp("ingested-home")))
-    owner = owner_id()
-    ids = {}
-    for path in sorted(decks_dir.glob("*.p*")):
-        deck_id, job_id = services.decks.add(SourceFile(path, path.name), worker=owner)
-        run_job(services, job_id, owner)
-        deck = services.decks.get(deck_id)
-        assert deck.status == "ready", (path.name, deck.error)
-        ids[path.name] = deck_id
+    ids = {path.name: ingest_now(services, path) for path in sorted(decks_dir.glob("*.p*"))}
     assert len(ids) == 12
     yield IngestedDecks(services, ids)
     services.close()

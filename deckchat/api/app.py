@@ -15,15 +15,18 @@ from deckchat.api.headers import ResponseHeaders
 from deckchat.api.limits import GeneratorGate, RateLimits
 from deckchat.api.media_cache import MediaCache
 from deckchat.api.routes import access, analytics, chat, decks, media, site
+from deckchat.bootstrap import Runtime, bootstrap
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.accounts import Accounts
 from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 
 
-def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> FastAPI:
-    """Build the app. ``run_jobs=False`` leaves queued ingestion to another process (tests, read replicas)."""
-    settings = settings or Settings()
+def create_app(runtime: Runtime | None = None, *, run_jobs: bool = True) -> FastAPI:
+    """Build the app for a started process (``bootstrap``; by default, one from the environment's
+    settings). ``run_jobs=False`` leaves queued ingestion to another process (tests, read replicas)."""
+    runtime = runtime or bootstrap(Settings())
+    settings = runtime.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,9 +34,9 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         supervisor = Supervisor(settings, services.db, services.scratch) if run_jobs else None
         app.state.services, app.state.supervisor = services, supervisor
         app.state.accounts = Accounts(services.db)
-        app.state.signing_key = settings.signing_key()
+        app.state.security, app.state.signing_key = settings.security, runtime.signing_key
         app.state.chat = services.chat
-        app.state.rate_limits = RateLimits(settings)
+        app.state.rate_limits = RateLimits(settings.security)
         app.state.media_cache = MediaCache(settings.media_cache_mb * 1024 * 1024)
         app.state.generator_gate = GeneratorGate(
             settings.generator_concurrency, settings.generator_queue, settings.generator_wait_s

@@ -31,6 +31,7 @@ from deckchat.core.errors import DeckchatError, NotFound
 from deckchat.services.accounts import Accounts, UserView
 from deckchat.services.deck_access import facts_of
 from deckchat.services.views import DeckView
+from deckchat.settings import Security
 
 SESSION_COOKIE = "deckchat_session"
 VIEWER_COOKIE = "deckchat_viewer"
@@ -116,12 +117,16 @@ def cookie_header(request: Request, name: str, value: str, *, max_age: int | Non
     return "; ".join(parts)
 
 
+def _security(request: Request) -> Security:
+    security: Security = request.app.state.security
+    return security
+
+
 def _secure(request: Request) -> bool:
-    configured: bool | None = services_of(request).settings.cookie_secure
-    if configured is not None:
-        return configured
-    public_url: str = services_of(request).settings.public_url
-    return request.url.scheme == "https" or public_url.startswith("https://")
+    security = _security(request)
+    if security.cookie_secure is not None:
+        return security.cookie_secure
+    return request.url.scheme == "https" or security.public_url.startswith("https://")
 
 
 def _key(request: Request) -> bytes:
@@ -184,7 +189,7 @@ def _check_origin(request: Request) -> None:
     if not origin:  # not a browser, or a same-origin GET-like navigation: nothing to compare
         return
     own = {f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"}
-    public_url: str = services_of(request).settings.public_url
+    public_url = _security(request).public_url
     if public_url:
         parts = urlsplit(public_url)
         own.add(f"{parts.scheme}://{parts.netloc}")

@@ -24,7 +24,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from deckchat.core.errors import DeckchatError, InvalidInput
-from deckchat.settings import Settings
+from deckchat.settings import Security
 
 
 class Throttled(DeckchatError):
@@ -36,18 +36,18 @@ class Throttled(DeckchatError):
 
 
 class RateLimits:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, security: Security) -> None:
         try:
-            self._per_session = parse(settings.chat_rate_per_session)
-            self._per_ip = parse(settings.chat_rate_per_ip)
-            self._per_deck = parse(settings.chat_rate_per_deck)
-            self._new_sessions = parse(settings.viewer_sessions_per_ip)
-            self._attempts = parse(settings.sign_in_rate)
+            self._per_session = parse(security.chat_rate_per_session)
+            self._per_ip = parse(security.chat_rate_per_ip)
+            self._per_deck = parse(security.chat_rate_per_deck)
+            self._new_sessions = parse(security.viewer_sessions_per_ip)
+            self._attempts = parse(security.sign_in_rate)
         except ValueError as error:
             raise InvalidInput(
                 f"A rate limit is not like '30/minute': {error}", code="bad_rate_limit"
             ) from None
-        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        self._limiter = MovingWindowRateLimiter(storage_from_string(security.rate_limit_storage))
 
     def chat(self, address: str, deck_id: str, session: str | None = None) -> None:
         """Count one question; raise ``Throttled`` (429) when the viewer's session, their address or

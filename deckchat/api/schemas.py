@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from deckchat.core.errors import InvalidInput
-from deckchat.core.expiry import parse_expiry
-
-
-def _expiry(value: Any) -> Any:
-    """Text goes through core's expiry reading (a bare date is the end of that day), as the CLI's does."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return parse_expiry(value)
-    except InvalidInput as exc:
-        raise ValueError(exc.message) from None
-
-
-# Still a date-time in the OpenAPI schema; only the reading of a bare date or a zoneless time is ours.
-Expiry = Annotated[datetime | None, BeforeValidator(_expiry)]
+from deckchat.core.chat import NotesMode
+from deckchat.core.deck import DeckFormat, DeckStatus, Stage, Visibility
+from deckchat.services.views import NotesDocView, SlideView
 
 
 class _Out(BaseModel):
@@ -40,7 +26,7 @@ class ErrorBody(_Out):
 
 class Progress(_Out):
     job_id: str | None
-    stage: str
+    stage: Stage
     done: int
     total: int
 
@@ -50,19 +36,19 @@ class DeckOut(_Out):
     slug: str
     title: str
     description: str
-    visibility: Literal["public", "unlisted", "private", "password"]
+    visibility: Visibility
     has_password: bool = Field(description="Whether a password is set (used by the password visibility).")
     expires_at: datetime | None = Field(description="When the link stops working for viewers; null: never.")
-    status: Literal["queued", "processing", "ready", "failed"]
+    status: DeckStatus
     slide_count: int
     source_filename: str
-    source_format: str
+    source_format: DeckFormat
     url: str
     thumbnail: str | None
     progress: Progress
     error: ErrorDetail | None
     created_at: datetime
-    notes_mode: Literal["hidden", "private", "public"]
+    notes_mode: NotesMode
     suggested_questions: list[str]
     allow_download: bool
     download_url: str | None = Field(
@@ -78,27 +64,6 @@ class DeckOut(_Out):
         description="Why the last new version failed; the current one stays."
     )
     updated_at: datetime
-
-
-class DeckChanges(BaseModel):
-    """The fields of a deck a presenter may change; those left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = Field(default=None, max_length=5000)
-    visibility: Literal["public", "unlisted", "private", "password"] | None = None
-    password: str | None = Field(
-        default=None,
-        min_length=8,
-        max_length=1000,
-        description="The password viewers enter (password visibility).",
-    )
-    expires_at: Expiry = Field(
-        default=None, description="When the link stops working for viewers; send null to remove the expiry."
-    )
-    notes_mode: Literal["hidden", "private", "public"] | None = None
-    allow_download: bool | None = None
 
 
 class ViewedSlide(BaseModel):
@@ -136,41 +101,19 @@ class DeckCreated(_Out):
     id: str
     slug: str
     job_id: str
-    status: str
+    status: DeckStatus
     url: str
 
 
-class SlideOut(_Out):
-    number: int
-    title: str
-    text: str
-    notes: str
-    ocr: bool
-    image: str
-    thumbnail: str
-    width: int
-    height: int
-
-
+# Slides and notes go out as the services' views: a field added to core's slide reaches clients unrestated.
 class SlideList(_Out):
     deck_id: str
-    slides: list[SlideOut]
-
-
-class NotesSectionOut(_Out):
-    heading_path: list[str]
-    text: str
-
-
-class NotesDocOut(_Out):
-    filename: str
-    format: str
-    sections: list[NotesSectionOut]
+    slides: list[SlideView]
 
 
 class NotesList(_Out):
     deck_id: str
-    documents: list[NotesDocOut]
+    documents: list[NotesDocView]
 
 
 class ChatRequest(BaseModel):

@@ -12,7 +12,7 @@ from deckchat.chat.evidence import Sentence, check_shown, sentences
 from deckchat.chat.extractive import Extract, extract
 from deckchat.chat.prompt import DECLINE, build_messages
 from deckchat.chat.verify import attribute, sentences_of, verify
-from deckchat.core.chat import Answer, Citation, Hit, NotesMode
+from deckchat.core.chat import Answer, ChunkKind, Citation, Hit, NotesMode
 from deckchat.core.citations import cited_slides
 from deckchat.index.tokens import tokenize
 from deckchat.llm.base import Generator, Message
@@ -21,11 +21,29 @@ EXTRACTIVE = "extractive"
 _MAX_TOKENS = 160
 
 
-def refusal(hits: Sequence[Hit], llm: str) -> Answer:
-    """One sentence that says the deck has no answer, naming the closest slides, citing nothing."""
-    closest = list(dict.fromkeys(hit.chunk.slide for hit in hits if hit.chunk.slide))[:2]
-    near = f" The closest slides are {' and '.join(map(str, closest))}." if closest else ""
-    return Answer(answer=f"{DECLINE}{near}", citations=(), refused=True, llm=llm)
+_TITLE_SHOWN = 60  # characters of a slide title named in a refusal
+
+
+def refusal(hits: Sequence[Hit], llm: str, unmentioned: str | None = None) -> Answer:
+    """Say the deck has no answer, and what it has nearest: the closest slides by number and title,
+    offered to look at, not cited as evidence for anything. ``unmentioned`` is a word of the question
+    that nothing a viewer may see in the deck uses; naming it says what is missing."""
+    titles: dict[int, str] = {}
+    for hit in hits:
+        if hit.chunk.slide and hit.chunk.slide not in titles and len(titles) < 2:
+            titles[hit.chunk.slide] = _title(hit)
+    lead = f"The deck doesn't mention {unmentioned}." if unmentioned else DECLINE
+    named = [f"slide {n} ({title})" if title else f"slide {n}" for n, title in titles.items()]
+    near = f" The closest it comes is {' and '.join(named)}." if named else ""
+    return Answer(answer=f"{lead}{near}", citations=(), refused=True, llm=llm)
+
+
+def _title(hit: Hit) -> str:
+    """A slide chunk's first line, its title; notes have none to name."""
+    if hit.chunk.kind is not ChunkKind.SLIDE:
+        return ""
+    first = " ".join(hit.chunk.text.split("\n", 1)[0].split())
+    return first if len(first) <= _TITLE_SHOWN else f"{first[: _TITLE_SHOWN - 1].rstrip()}…"
 
 
 def answer(
@@ -36,6 +54,7 @@ def answer(
     answerable: bool,
     generator: Generator | None,
     history: Sequence[Message] = (),
+    unmentioned: str | None = None,
 ) -> Iterator[str | Answer]:
     """Yield the answer's text as it is produced, then the final Answer, whose text is what was yielded.
 
@@ -45,7 +64,7 @@ def answer(
     check_shown(hits, mode)
     llm = generator.name if generator else EXTRACTIVE
     if not answerable or not hits:
-        final = refusal(hits, llm)
+        final = refusal(hits, llm, unmentioned)
         yield final.answer
         yield final
         return
@@ -87,7 +106,8 @@ def finish(shown: str, hits: Sequence[Hit], found: Extract, llm: str, *, decline
     pool = sentences(list(hits))
     citations = [_citation(slide, text, pool) for slide in cited if slide]
     citations += [c for c in found.citations if c.slide not in cited]
-    return Answer(shown + (f"\n\n> {found.text}" if found.text else ""), tuple(citations), False, llm)
+    quoted = "\n".join(f"> {line}" for line in found.text.splitlines())  # a summary quotes several lines
+    return Answer(shown + (f"\n\n{quoted}" if quoted else ""), tuple(citations), False, llm)
 
 
 def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,12 +15,10 @@ from rich.table import Table
 from deckchat.cli.output import err, fail, print_json
 from deckchat.cli.state import accounts, services
 from deckchat.core import expiry
-from deckchat.core.deck import Stage
+from deckchat.core.deck import Stage, Visibility
 from deckchat.core.errors import InvalidInput
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import release, run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.views import DeckView
-from deckchat.store.jobs import owner_id
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DeckArg = Annotated[str, typer.Argument(help="Deck id or slug.")]
@@ -38,13 +35,6 @@ _STAGE_LABELS = {
 }
 
 
-class VisibilityChoice(StrEnum):
-    public = "public"
-    unlisted = "unlisted"
-    private = "private"
-    password = "password"
-
-
 def parse_expiry(text: str | None) -> datetime | None:
     """``--expires``: core's reading (a bare date is the end of that day, UTC); None for no expiry."""
     if not text:
@@ -55,11 +45,11 @@ def parse_expiry(text: str | None) -> datetime | None:
         fail(f"--expires {text!r}: give {expiry.EXPIRY_EXAMPLES}.")
 
 
-def deck_password(visibility: VisibilityChoice, given: str | None) -> str | None:
+def deck_password(visibility: Visibility, given: str | None) -> str | None:
     """The password option, '-' for a line on stdin, or a prompt when the password visibility has none."""
     if given == "-":
         return sys.stdin.readline().rstrip("\n")
-    if given is None and visibility is VisibilityChoice.password:
+    if given is None and visibility is Visibility.PASSWORD:
         if not sys.stdin.isatty():
             fail("--visibility password needs --password TEXT (or --password - to read it from stdin).")
         return str(typer.prompt("Deck password", hide_input=True, confirmation_prompt=True))
@@ -76,12 +66,12 @@ def add(
     ] = None,
     title: Annotated[str | None, typer.Option(help="Deck title; default: from the file.")] = None,
     visibility: Annotated[
-        VisibilityChoice,
+        Visibility,
         typer.Option(
             help="Who can open the deck: public (listed on your page), unlisted (anyone with the link), "
             "private (you alone) or password (the link and a password)."
         ),
-    ] = VisibilityChoice.unlisted,
+    ] = Visibility.UNLISTED,
     password: Annotated[
         str | None,
         typer.Option(help="The password for --visibility password; '-' reads it from stdin; default: asked."),
@@ -103,17 +93,6 @@ def add(
     secret = deck_password(visibility, password)
     opened = services()
     presenter = accounts().user(owner) if owner else accounts().local_owner()
-    worker = owner_id()
-    deck_id, job_id = opened.decks.add(
-        SourceFile(file, file.name),
-        [SourceFile(path, path.name) for path in notes or []],
-        title=title,
-        visibility=visibility.value,
-        owner_id=presenter.id,
-        password=secret,
-        expires_at=expires_at,
-        worker=worker,
-    )
     try:
         with _progress_bar() as bar:
             task = bar.add_task("starting", total=None)
@@ -126,14 +105,21 @@ def add(
                     total=total or None,
                 )
 
-            run_job(opened, job_id, worker, listener=show)
+            # A failed job raises its error with its code, which main() prints as one line.
+            deck_id = ingest_now(
+                opened,
+                file,
+                notes or [],
+                title=title,
+                visibility=visibility,
+                owner_id=presenter.id,
+                password=secret,
+                expires_at=expires_at,
+                listener=show,
+            )
     except KeyboardInterrupt:
-        release(opened.db, job_id, opened.settings.job_max_attempts)
         fail("interrupted; the upload is kept and the job will be retried by `deckchat serve`.", 130)
     deck = opened.decks.get(deck_id)
-    if deck.status != "ready":
-        assert deck.error is not None
-        fail(f"{file.name}: {deck.error.message} [{deck.error.code}]")
     if json_out:
         print_json(_summary(deck))
     else:

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from deckchat.cli.output import err, fail, print_json
-from deckchat.cli.state import services
+from deckchat.cli.state import settings as started_settings
 from deckchat.llm import modelbench
 from deckchat.llm.bandwidth import measure, parse_bytes, parse_rates
 from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
@@ -51,9 +51,9 @@ def plan(
     """Predict, from the config alone, where each block would live and the per-token time floor."""
     if dtype not in DTYPES:
         fail(f"--dtype must be one of {', '.join(DTYPES)}.")
-    settings = services().settings
+    settings = started_settings()  # bootstrapped: the measurements' files stay in home
     budget = parse_budget(max_memory, settings.home)
-    rates = measure(settings.home / "tmp", parse_rates(bandwidth or ""))
+    rates = measure(settings.temp_dir, parse_rates(bandwidth or ""))
     result = plan_model(src, budget, rates, dtype)
     if as_json:
         print_json(result.as_json())
@@ -139,7 +139,7 @@ def bench(
     as_json: AsJson = False,
 ) -> None:
     """Load SRC with our prefetching executor and with plain accelerate, same budget, and compare."""
-    settings = services().settings
+    settings = started_settings()  # bootstrapped: the measurements' files stay in home
     stored = stored_dtype(src)
     dtype = dtype or stored
     if dtype not in DTYPES:
@@ -148,10 +148,9 @@ def bench(
     if budget.get("gpu") and not torch.cuda.is_available():
         err.print("note: no GPU here; the gpu budget is ignored.", highlight=False)
         budget.pop("gpu")
-    rates = measure(settings.home / "tmp", parse_rates(bandwidth or ""))
+    rates = measure(settings.temp_dir, parse_rates(bandwidth or ""))
     floor = plan_model(src, budget, rates, dtype).floor_seconds_per_token
-    scratch = settings.home / "tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = settings.temp_dir
     err.print(f"benchmarking {src} ({dtype}), {tokens} tokens per run, one process per executor…")
     report = modelbench.bench(
         src,

@@ -11,7 +11,7 @@ import uvicorn
 
 from deckchat.api.app import create_app
 from deckchat.cli.output import err
-from deckchat.cli.state import accounts, services, settings
+from deckchat.cli.state import accounts, runtime, services, settings
 from deckchat.cli.users import sign_in_url
 from deckchat.demo.install import ensure_demo
 from deckchat.services.chat import warm_up
@@ -35,7 +35,7 @@ def serve(
         err.print(f"Demo deck: {url}", highlight=False)
     err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
     _offer_first_sign_in()
-    app = create_app(config)
+    app = create_app(runtime())
     # The first viewer's question would otherwise wait for the embedders (and a model) to load.
     warm_up(config)
     # Worker threads (database reads, answers) hold the GIL for up to the switch interval at a time

@@ -14,6 +14,8 @@ from deckchat.core.text import clean_text, display_name
 
 
 class DeckFormat(StrEnum):
+    """A deck's file format, as its bytes show it; the value is its usual extension."""
+
     PDF = "pdf"
     PPTX = "pptx"
     PPT = "ppt"
@@ -26,6 +28,8 @@ class DeckFormat(StrEnum):
 
 
 class NotesFormat(StrEnum):
+    """A notes document's file format; the value is its usual extension."""
+
     MARKDOWN = "md"
     TEXT = "txt"
     DOCX = "docx"
@@ -33,6 +37,9 @@ class NotesFormat(StrEnum):
 
 
 class Visibility(StrEnum):
+    """Who may open a deck: public (listed on its presenter's page), unlisted (anyone with the link),
+    private (its presenter alone) or password."""
+
     PUBLIC = "public"
     UNLISTED = "unlisted"
     PRIVATE = "private"
@@ -40,9 +47,20 @@ class Visibility(StrEnum):
 
 
 class DeckStatus(StrEnum):
+    """Where a deck's first ingestion is; a ready deck stays ready while a new version is processed."""
+
     QUEUED = "queued"
     PROCESSING = "processing"
     READY = "ready"
+    FAILED = "failed"
+
+
+class JobStatus(StrEnum):
+    """Where an ingestion job is: waiting, held by a worker under a lease, or finished."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
     FAILED = "failed"
 
 
@@ -70,19 +88,29 @@ class SlideText:
 
 
 @dataclass(frozen=True, slots=True)
-class Slide:
+class SlideContent:
+    """What a slide shows, wherever its images are kept: the fields every layer carries, from the store's
+    rows to the API. A new slide field goes here (and in the slides table); the layers above inherit it."""
+
     number: int
     title: str
     text: str
     notes: str
     ocr: bool
-    image_hash: str
-    thumb_hash: str
     width: int
     height: int
 
     def __post_init__(self) -> None:
         _set(self, title=clean_text(self.title), text=clean_text(self.text), notes=clean_text(self.notes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Slide(SlideContent):
+    """A slide with its rendered images, by blob hash. The hashes are keywords so that no positional call
+    written for another field order can put a size where a hash belongs."""
+
+    image_hash: str
+    thumb_hash: str
 
 
 @dataclass(frozen=True, slots=True)

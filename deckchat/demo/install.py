@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
+from deckchat.core.deck import DeckStatus, Visibility
 from deckchat.demo.build import DEMO_TITLE, build_demo
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.app_services import Services
-from deckchat.store.jobs import owner_id
 
 
 def ensure_demo(services: Services, owner_account: str) -> str:
     """The demo deck's URL, ingesting it first (owned by ``owner_account``) if the library lacks a ready
     copy."""
-    ready = [d for d in services.decks.decks() if d.title == DEMO_TITLE and d.status == "ready"]
+    ready = [d for d in services.decks.decks() if d.title == DEMO_TITLE and d.status == DeckStatus.READY]
     if ready:
         return ready[0].url
     with services.scratch.folder("demo-") as folder:
         deck, notes = build_demo(folder)
-        owner = owner_id()
-        deck_id, job_id = services.decks.add(
-            SourceFile(deck, deck.name),
-            [SourceFile(notes, notes.name)],
-            title=DEMO_TITLE,
-            visibility="public",
-            owner_id=owner_account,
-            worker=owner,
+        deck_id = ingest_now(
+            services, deck, [notes], title=DEMO_TITLE, visibility=Visibility.PUBLIC, owner_id=owner_account
         )
-        run_job(services, job_id, owner)
-    view = services.decks.get(deck_id)
-    if view.error:
-        raise RuntimeError(f"demo deck failed to ingest: {view.error.message}")
-    return view.url
+    return services.decks.get(deck_id).url

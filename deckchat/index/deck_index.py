@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,16 +21,25 @@ from deckchat.core.chunking import is_evidence
 from deckchat.index import fusion
 from deckchat.index.bm25 import BM25
 from deckchat.index.embed import Embedder, default_embedders, query_cache
-from deckchat.index.language import languages, question_language
+from deckchat.index.language import deck_languages, question_language
 from deckchat.index.prepare import search_texts
 from deckchat.index.roles import question_intent, slide_role
 from deckchat.index.specificity import load_frequencies, question_terms
-from deckchat.index.tokens import content_tokens, tokenize
+from deckchat.index.tokens import content_tokens, stem, tokenize
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
 FORMAT_VERSION = 2  # bump when chunks, prepare or embedders change what a stored index means
+
+
+# A word this specific (rare in general language) names a thing; a refusal may say the deck lacks it.
+_NAMEABLE = 0.8
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _folded(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
 
 
 class IndexFormatError(ValueError):
@@ -60,7 +71,7 @@ class DeckIndex:
             for mode in NotesMode
         }
         self._dups = fusion.near_duplicates([frozenset(t) for t in tokens])
-        self._languages = languages("\n".join(texts))
+        self._languages = deck_languages(texts)
         load_frequencies()
         self._roles = [
             slide_role(c.text.split("\n", 1)[0]) if c.kind is ChunkKind.SLIDE else None for c in self.chunks
@@ -160,6 +171,20 @@ class DeckIndex:
             same_language = float((everyday * in_deck).sum() / everyday.sum())
         missing = float(specific[~in_deck].max(initial=0.0))
         return fusion.answerability(lexical, use, same_language, missing)
+
+    def unmentioned(self, question: str, *, mode: NotesMode = NotesMode.PRIVATE) -> str | None:
+        """The question's rarest word that nothing the notes mode returns uses, spelt as the question
+        spells it; None when every word worth naming is in the deck. What a refusal names as missing."""
+        terms = [(term, s) for term, s in question_terms(question) if s >= _NAMEABLE]
+        if not terms:
+            return None
+        presence = self._bm25.presence([term for term, _ in terms])
+        in_deck = np.asarray(presence[:, self._evidence(mode)].any(axis=1), dtype=np.bool_)
+        missing = [(s, term) for i, (term, s) in enumerate(terms) if not in_deck[i]]
+        if not missing:
+            return None
+        wanted = max(missing)[1]
+        return next((w for w in _WORD.findall(question) if stem(_folded(w)) == wanted), None)
 
     def _ranked(self, query: str, *, mode: NotesMode, slide: int | None, limit: int) -> list[Hit]:
         mask = self._mask(mode)

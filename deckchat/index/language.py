@@ -8,6 +8,7 @@ than content words do: a small English deck may lack "read", never "the".
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from deckchat.index.tokens import STOPWORDS_BY_LANGUAGE, token_matches
 
@@ -17,6 +18,9 @@ CJK = "cjk"
 # short of a tenth; the deck's own language does not.
 _STOPWORD_SHARE = 0.1
 _CJK_SHARE = 0.2
+# A deck is also written in a language a fifth of its slides are in: screenshots of an English UI read by
+# OCR can outweigh a French deck's own words when all the text is pooled. Set by judgment, not fitted.
+_SLIDE_SHARE = 0.2
 
 
 def languages(text: str) -> frozenset[str]:
@@ -37,6 +41,16 @@ def languages(text: str) -> frozenset[str]:
     if cjk_chars >= _CJK_SHARE * tokens:
         found.add(CJK)
     return frozenset(found)
+
+
+def deck_languages(texts: Sequence[str]) -> frozenset[str]:
+    """The languages of a deck's chunks: those of all its text together, and those of a fifth of its
+    chunks or more (of the chunks in any language we tell)."""
+    per_chunk = [languages(text) for text in texts]
+    told = [found for found in per_chunk if found]
+    counts = Counter(name for found in told for name in found)
+    common = {name for name, n in counts.items() if n >= _SLIDE_SHARE * len(told)}
+    return languages("\n".join(texts)) | common
 
 
 def question_language(question: str) -> str | None:

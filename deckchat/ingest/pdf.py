@@ -7,6 +7,7 @@ only the finished PIL images cross to other threads (for encoding).
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import math
 import sys
 import threading
@@ -22,6 +23,7 @@ from PIL import Image
 from deckchat.core.errors import InvalidInput, TooLarge
 from deckchat.core.limits import Limits
 from deckchat.core.text import REPLACEMENT, clean_text
+from deckchat.ingest.pictures import Picture, picture
 
 # pdfium may not be called from two threads at once, even on different documents.
 PDFIUM_LOCK = threading.RLock()
@@ -29,6 +31,7 @@ PDFIUM_LOCK = threading.RLock()
 _TITLE_RATIO = 1.15
 _MAX_TITLE = 160
 _LINE_CODES = frozenset(map(ord, "\t\r\n"))
+_FORM_DEPTH = 4  # nested form XObjects followed to find images; real decks nest one or two deep
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,19 @@ def render_page(page: pdfium.PdfPage, width_px: int) -> Image.Image:
     # to_pil shares the bitmap's buffer; copy so the image outlives it on another thread.
     image: Image.Image = bitmap.to_pil().convert("RGB")
     return image
+
+
+def page_pictures(page: pdfium.PdfPage) -> list[Picture]:
+    """The page's images, those inside form XObjects too, with their place and share of the page."""
+    width, height = page.get_size()
+    images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=_FORM_DEPTH)
+    pictures = []
+    for image in images:
+        left, bottom, right, top = image.get_bounds()
+        # The raw stream, undecoded: cheap to hash, and the same logo reused is the same stream.
+        digest = hashlib.blake2b(bytes(image.get_data(decode_simple=False)), digest_size=8).hexdigest()
+        pictures.append(picture(digest, left, bottom, right, top, width, height))
+    return pictures
 
 
 def page_text(page: pdfium.PdfPage) -> PageText:

@@ -24,7 +24,16 @@ from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import slide_images
 from deckchat.ingest.notes import parse_notes
 from deckchat.ingest.ocr import ocr_image
-from deckchat.ingest.pdf import PDFIUM_LOCK, metadata_title, open_pdf, page_errors, page_text, render_page
+from deckchat.ingest.pdf import (
+    PDFIUM_LOCK,
+    metadata_title,
+    open_pdf,
+    page_errors,
+    page_pictures,
+    page_text,
+    render_page,
+)
+from deckchat.ingest.pictures import Picture, content_shares
 from deckchat.ingest.pptx_text import extract_pptx
 from deckchat.ingest.validate import SourceFile, validate_deck
 
@@ -48,6 +57,7 @@ class IngestOptions:
     thumb_width: int = 320
     webp_quality: int = 80
     ocr_min_chars: int = 12
+    ocr_picture_share: float = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +95,8 @@ def ingest(
                 "PPTX has %d visible slides but its PDF %d pages; using PDF text", len(texts), len(pdf)
             )
             texts = None
-        slides = _render(pdf, texts, options, blobs, progress, label)
-        slides = _ocr(pdf, slides, options, progress, label)
+        slides, pictures = _render(pdf, texts, options, blobs, progress, label)
+        slides = _ocr(pdf, slides, content_shares(pictures), options, progress, label)
         title = _metadata_title(pdf)
     progress(Stage.NOTES, 0, len(notes))
     documents = [_notes_document(item) for item in notes]
@@ -120,9 +130,11 @@ def _render(
     blobs: BlobSink,
     progress: ProgressSink,
     label: str,
-) -> list[Slide]:
+) -> tuple[list[Slide], list[list[Picture]]]:
+    """Each page's slide (images stored, text set) and the pictures on it."""
     total = len(pdf)
     slides: list[Slide] = []
+    pictures: list[list[Picture]] = []
     pending: deque[tuple[SlideText, Future[Slide]]] = deque()
     progress(Stage.RENDER, 0, total)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode") as pool:
@@ -131,13 +143,14 @@ def _render(
                 page = pdf[index]
                 image = render_page(page, options.image_width)
                 text = texts[index] if texts is not None else _pdf_slide_text(page)
+                pictures.append(page_pictures(page))
                 page.close()
             pending.append((text, pool.submit(_store_images, index + 1, image, options, blobs)))
             while len(pending) >= _IN_FLIGHT or (index == total - 1 and pending):
                 slide_text, future = pending.popleft()
                 slides.append(_with_text(future.result(), slide_text))
                 progress(Stage.RENDER, len(slides), total)
-    return slides
+    return slides, pictures
 
 
 def _pdf_slide_text(page: pdfium.PdfPage) -> SlideText:
@@ -164,27 +177,47 @@ def _with_text(slide: Slide, text: SlideText) -> Slide:
     return replace(slide, title=text.title, text=text.text, notes=text.notes)
 
 
-def _needs_ocr(slide: Slide, min_chars: int) -> bool:
-    visible = sum(not c.isspace() for c in slide.title + slide.text)
-    return visible < min_chars
+def _textless(slide: Slide, options: IngestOptions) -> bool:
+    return sum(not c.isspace() for c in slide.title + slide.text) < options.ocr_min_chars
+
+
+def _needs_ocr(slide: Slide, picture_share: float, options: IngestOptions) -> bool:
+    """A slide with (almost) no text layer, or one whose content is largely pictures."""
+    return _textless(slide, options) or picture_share >= options.ocr_picture_share
 
 
 def _ocr(
-    pdf: pdfium.PdfDocument, slides: list[Slide], options: IngestOptions, progress: ProgressSink, label: str
+    pdf: pdfium.PdfDocument,
+    slides: list[Slide],
+    picture_shares: list[float],
+    options: IngestOptions,
+    progress: ProgressSink,
+    label: str,
 ) -> list[Slide]:
-    todo = [i for i, slide in enumerate(slides) if _needs_ocr(slide, options.ocr_min_chars)]
+    todo = [i for i, slide in enumerate(slides) if _needs_ocr(slide, picture_shares[i], options)]
     progress(Stage.OCR, 0, len(todo))
     for done, index in enumerate(todo, start=1):
         with page_errors(index + 1, label):
             page = pdf[index]
             image = render_page(page, options.image_width)
             page.close()
-        found = ocr_image(image)
         slide = slides[index]
-        text = "\n".join(part for part in (slide.text, found) if part)
-        slides[index] = replace(slide, text=text, ocr=True)
+        found = new_lines(ocr_image(image), slide.title + "\n" + slide.text)
+        if found or _textless(slide, options):
+            text = "\n".join(part for part in (slide.text, found) if part)
+            slides[index] = replace(slide, text=text, ocr=True)
         progress(Stage.OCR, done, len(todo))
     return slides
+
+
+def new_lines(read: str, known: str) -> str:
+    """The lines OCR read that the text layer lacks: a screenshot's words, not the title read twice."""
+    have = _squashed(known)
+    return "\n".join(line for line in read.splitlines() if _squashed(line) not in have)
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def _metadata_title(pdf: pdfium.PdfDocument) -> str:

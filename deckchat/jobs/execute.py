@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from deckchat.core.deck import NotesFormat, Stage
+from deckchat.core.deck import JobStatus, NotesFormat, Stage
 from deckchat.core.errors import DeckchatError
 from deckchat.ingest.pipeline import IngestOptions, NotesSource, ingest
 from deckchat.ingest.validate import SourceFile
@@ -31,6 +31,7 @@ def ingest_options(s: Settings) -> IngestOptions:
         thumb_width=s.thumb_width,
         webp_quality=s.webp_quality,
         ocr_min_chars=s.ocr_min_chars,
+        ocr_picture_share=s.ocr_picture_share,
     )
 
 
@@ -121,7 +122,7 @@ def _stem(filename: str) -> str:
 
 
 def _still_ours(job: JobRow, owner: str) -> bool:
-    return job.status == jobs.RUNNING and job.lease_owner == owner
+    return job.status == JobStatus.RUNNING and job.lease_owner == owner
 
 
 def _record_failure(db: Database, job_id: str, owner: str, code: str, message: str) -> None:
@@ -135,5 +136,5 @@ def release(db: Database, job_id: str, max_attempts: int) -> None:
     """Give an interrupted job back to the queue (the CLI calls this on Ctrl-C)."""
     with db.session() as session:
         job = session.get_one(JobRow, job_id)
-        if job.status == jobs.RUNNING:
+        if job.status == JobStatus.RUNNING:
             jobs.release(session, job, max_attempts)

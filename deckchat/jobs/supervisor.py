@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+from deckchat.core.deck import JobStatus
 from deckchat.services.scratch import Scratch
 from deckchat.settings import Settings
 from deckchat.store import jobs
@@ -122,7 +123,7 @@ class Supervisor:
         log.error("job %s ran past its %.0f s limit; worker pid %d killed", job_id, limit, child.pid)
         with self._db.session() as session:
             job = session.get(JobRow, job_id)
-            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+            if job is not None and job.status == JobStatus.RUNNING and job.lease_owner == self.owner:
                 jobs.fail(
                     session,
                     job,
@@ -134,7 +135,7 @@ class Supervisor:
     def _release_if_unfinished(self, job_id: str) -> None:
         with self._db.session() as session:
             job = session.get(JobRow, job_id)
-            if job is not None and job.status == jobs.RUNNING and job.lease_owner == self.owner:
+            if job is not None and job.status == JobStatus.RUNNING and job.lease_owner == self.owner:
                 jobs.release(session, job, self.settings.job_max_attempts)
 
 

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 
+from deckchat.bootstrap import bootstrap
 from deckchat.jobs.execute import run_job
 from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     # A crash in pdfium or onnxruntime kills the process: dump its Python stack to the server log, next
     # to the supervisor's line naming the job, whose id an ingest_crashed message gives as reference.
     faulthandler.enable()
-    settings = Settings.model_validate_json(sys.stdin.read())
+    settings = bootstrap(Settings.model_validate_json(sys.stdin.read())).settings
     services = open_services(settings, migrate_schema=False)
     try:
         run_job(services, args.job, args.owner)

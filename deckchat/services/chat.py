@@ -41,6 +41,7 @@ class Reply:
     answer: Answer
     conversation_id: str
     hits: tuple[Hit, ...]
+    answerability: float = 1.0  # the score the refusal was decided on (1 for the deck's profile)
 
     def as_json(self) -> dict[str, Any]:
         """The answer object of the public contract (``ask --json``, the chat endpoint, eval results)."""
@@ -63,7 +64,7 @@ def generator_for(settings: Settings, spec: str | None, model: str | None = None
     # Imported here: transformers and torch take seconds to import, and extractive needs neither.
     from deckchat.llm.registry import make_generator
 
-    return make_generator(spec, settings, model=model or settings.llm_model or None)
+    return make_generator(spec, settings.llm_options, model=model or settings.llm_model or None)
 
 
 def warm_up(settings: Settings) -> None:
@@ -74,8 +75,13 @@ def warm_up(settings: Settings) -> None:
 
 
 class ChatService:
-    def __init__(self, db: Database, blobs: BlobStore, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, blobs: BlobStore, settings: Settings, *, refuse_below: float = REFUSE_BELOW
+    ) -> None:
+        """``refuse_below`` is the answerability under which a question is refused; bench/calibrate.py
+        sets it to 0 to see every question's score and answer, and chooses it out of fold."""
         self._db, self._blobs, self.settings = db, blobs, settings
+        self.refuse_below = refuse_below
         self._indexes: OrderedDict[str, DeckIndex] = OrderedDict()
         self._lock = threading.Lock()
         self._rebuild_lock = threading.Lock()
@@ -124,18 +130,29 @@ class ChatService:
         elif about_deck:
             # Who gave it, what it covers, what it concludes: the deck's own profile answers.
             hits = [Hit(c, 1.0) for c in about_deck]
-        ok = bool(about_deck) or this_slide is not None
-        ok = ok or index.answerability(query, hits, mode=mode) >= REFUSE_BELOW
+        bypass = bool(about_deck) or this_slide is not None
+        score = 1.0 if bypass else index.answerability(query, hits, mode=mode)
+        ok = score >= self.refuse_below
         history = [Message(m.role, m.content) for m in past]
+        unmentioned = None if ok else index.unmentioned(question, mode=mode)
         final: Answer | None = None
-        for item in answer(question, hits, mode=mode, answerable=ok, generator=generator, history=history):
+        asked = answer(
+            question,
+            hits,
+            mode=mode,
+            answerable=ok,
+            generator=generator,
+            history=history,
+            unmentioned=unmentioned,
+        )
+        for item in asked:
             if isinstance(item, Answer):
                 final = item
             else:
                 yield item
         assert final is not None
         self._remember(conversation_id, question, final, slide)
-        yield Reply(final, conversation_id, tuple(hits))
+        yield Reply(final, conversation_id, tuple(hits), score)
 
     def index_for(self, ref: str) -> DeckIndex:
         with self._db.session() as session:

@@ -32,7 +32,7 @@ def as_utc(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def visibility_password(visibility: str, password: str | None, current: str | None) -> str | None:
+def visibility_password(visibility: Visibility, password: str | None, current: str | None) -> str | None:
     """The password hash a deck keeps: a new password's, else the current one; the password
     visibility without any is refused."""
     if password is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deckchat.core.deck import DeckStatus
 from deckchat.core.errors import DeckchatError, NotFound
 from deckchat.core.text import display_name
 from deckchat.services.lookup import find
 from deckchat.services.recent import Recent
-from deckchat.services.views import NotesDocView, NotesSectionView, SlideView, media_url
+from deckchat.services.views import NotesDocView, NotesSectionView, SlideView, slide_view
 from deckchat.store import decks as deck_rows
 from deckchat.store.blobs import BlobStore
 from deckchat.store.db import Database
@@ -23,24 +24,11 @@ class DeckContent:
         with self._db.read() as session:
             deck = find(session, ref)
             # A ready version's slides never change (a new version gets a new number): keep a few.
-            key, ready = (deck.id, deck.version), deck.status == "ready"
+            key, ready = (deck.id, deck.version), deck.status == DeckStatus.READY
             cached = self._slides.get(key)
             if cached is not None:
                 return list(cached)
-            slides = tuple(
-                SlideView(
-                    number=s.number,
-                    title=s.title,
-                    text=s.text,
-                    notes=s.notes,
-                    ocr=s.ocr,
-                    image=media_url(s.image_hash),
-                    thumbnail=media_url(s.thumb_hash),
-                    width=s.width,
-                    height=s.height,
-                )
-                for s in deck_rows.load_slides(session, deck.id)
-            )
+            slides = tuple(slide_view(row.slide()) for row in deck_rows.load_slides(session, deck.id))
         if ready:
             self._slides.put(key, slides)
         return list(slides)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from deckchat.core.deck import JobStatus, Stage
 from deckchat.services.deck_access import as_utc, password_stamp
 from deckchat.services.views import DeckView, ErrorView, ProgressView, media_url
 from deckchat.store import decks as deck_rows
@@ -45,7 +46,7 @@ class DeckViews:
             source_format=deck.source_format,
             url=self.deck_url(deck.slug),
             thumbnail=media_url(state.thumb_hash) if state.thumb_hash else None,
-            progress=_progress(job) if job else ProgressView(job_id=None, stage="done", done=0, total=0),
+            progress=_progress(job) if job else ProgressView(job_id=None, stage=Stage.DONE, done=0, total=0),
             error=ErrorView(deck.error_code, deck.error_message or "") if deck.error_code else None,
             created_at=deck.created_at,
             notes_mode=deck.notes_mode,
@@ -54,11 +55,11 @@ class DeckViews:
             download_url=f"/api/decks/{deck.id}/original" if deck.allow_download else None,
             version=deck.version,
             replacing=_progress(new_version)
-            if new_version and new_version.status in ("queued", "running")
+            if new_version and new_version.status in (JobStatus.QUEUED, JobStatus.RUNNING)
             else None,
             replace_error=(
                 ErrorView(new_version.error_code, new_version.error_message or "")
-                if new_version and new_version.status == "failed" and new_version.error_code
+                if new_version and new_version.status == JobStatus.FAILED and new_version.error_code
                 else None
             ),
             updated_at=deck.updated_at,

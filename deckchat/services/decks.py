@@ -6,15 +6,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TypedDict
 
-from deckchat.core.deck import Visibility
+from deckchat.core.deck import DeckStatus, JobStatus, Visibility
 from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.core.limits import Limits
 from deckchat.core.text import display_name
 from deckchat.ingest.validate import SourceFile, validate_deck, validate_notes
 from deckchat.services.access_cache import AccessCache
 from deckchat.services.accounts import password_matches
+from deckchat.services.changes import DeckChanges
 from deckchat.services.deck_access import as_utc, visibility_password
 from deckchat.services.deck_views import DeckViews
 from deckchat.services.lookup import find
@@ -30,16 +30,6 @@ _DISPLAYED: dict[str, Callable[[str], str]] = {
     "title": display_name,
     "description": partial(display_name, multiline=True),
 }
-
-
-class DeckChanges(TypedDict, total=False):
-    title: str
-    description: str
-    visibility: str
-    notes_mode: str
-    allow_download: bool
-    password: str  # stored as an argon2 hash; the password visibility needs one
-    expires_at: datetime | None  # None removes the expiry
 
 
 class DeckService:
@@ -65,7 +55,7 @@ class DeckService:
         *,
         title: str | None = None,
         description: str = "",
-        visibility: str = "unlisted",
+        visibility: Visibility = Visibility.UNLISTED,
         owner_id: str | None = None,
         password: str | None = None,
         expires_at: datetime | None = None,
@@ -86,7 +76,7 @@ class DeckService:
         # pointing at nothing.
         source_hash = self._blobs.put_file(deck.path)
         notes_rows = tuple(
-            deck_rows.NewNotes(item.filename, fmt_.value, self._blobs.put_file(item.path))
+            deck_rows.NewNotes(item.filename, fmt_, self._blobs.put_file(item.path))
             for item, fmt_ in zip(notes, notes_formats, strict=True)
         )
         new = deck_rows.NewDeck(
@@ -98,7 +88,7 @@ class DeckService:
             expires_at=as_utc(expires_at),
             source_hash=source_hash,
             source_filename=deck.filename,
-            source_format=fmt.value,
+            source_format=fmt,
             source_size=deck.path.stat().st_size,
             notes=notes_rows,
         )
@@ -106,7 +96,7 @@ class DeckService:
             row = deck_rows.add_deck(session, new)
             job = jobs.enqueue(session, row.id, owner=worker, lease_s=self._job_lease_s)
             if worker:
-                row.status = "processing"
+                row.status = DeckStatus.PROCESSING
             return row.id, job.id
 
     def get(self, ref: str) -> DeckView:
@@ -118,7 +108,7 @@ class DeckService:
         generation = self._access.views.generation
         with self._db.read() as session:
             view = self._views.one(session, find(session, ref))
-        if view.status == "ready" and view.replacing is None:
+        if view.status == DeckStatus.READY and view.replacing is None:
             self._access.views.put(ref, view, generation)
         return view
 
@@ -145,8 +135,8 @@ class DeckService:
             row = find(session, ref)
             owner_id = row.owner_id
             pending = jobs.latest_job(session, row.id, replacement=True)
-            if row.status in ("queued", "processing") or (
-                pending and pending.status in ("queued", "running")
+            if row.status in (DeckStatus.QUEUED, DeckStatus.PROCESSING) or (
+                pending and pending.status in (JobStatus.QUEUED, JobStatus.RUNNING)
             ):
                 raise DeckchatError(
                     f"The deck {row.slug} is still being processed; replace it once that has finished.",
@@ -157,11 +147,11 @@ class DeckService:
             self._quota.check(owner_id, deck.path.stat().st_size, new_deck=False)
         source_hash = self._blobs.put_file(deck.path)
         new_notes = tuple(
-            deck_rows.NewNotes(item.filename, fmt_.value, self._blobs.put_file(item.path))
+            deck_rows.NewNotes(item.filename, fmt_, self._blobs.put_file(item.path))
             for item, fmt_ in zip(notes, notes_formats, strict=True)
         )
         replacement = deck_rows.replacement_of(
-            source_hash, deck.filename, fmt.value, deck.path.stat().st_size, new_notes
+            source_hash, deck.filename, fmt, deck.path.stat().st_size, new_notes
         )
         with self._db.session() as session:
             row = find(session, ref)

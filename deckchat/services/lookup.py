@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from deckchat.core.deck import DeckStatus
 from deckchat.core.errors import DeckchatError, DeckNotFound
 from deckchat.store import decks as deck_rows
 from deckchat.store.tables import DeckRow
@@ -19,7 +20,7 @@ def find(session: Session, ref: str) -> DeckRow:
 def find_ready(session: Session, ref: str) -> DeckRow:
     """A deck that can be asked: ingested (its index is rebuilt on demand if missing)."""
     deck = find(session, ref)
-    if deck.status != "ready":
+    if deck.status != DeckStatus.READY:
         raise DeckchatError(
             f"The deck {deck.slug} is {deck.status}, not ready for questions yet.",
             code="deck_not_ready",

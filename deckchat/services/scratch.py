@@ -22,6 +22,7 @@ class Scratch:
 
         Its name carries our pid, so ``sweep`` can tell folders left by a killed process.
         """
+        self.work_dir.mkdir(parents=True, exist_ok=True)  # made here, not when the services open
         path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=self.work_dir))
         try:
             yield path

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+
+from deckchat.core.chat import NotesMode
+from deckchat.core.deck import DeckFormat, DeckStatus, NotesFormat, Slide, SlideContent, Stage, Visibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +18,7 @@ class ErrorView:
 @dataclass(frozen=True, slots=True)
 class ProgressView:
     job_id: str | None
-    stage: str
+    stage: Stage
     done: int
     total: int
 
@@ -26,21 +29,21 @@ class DeckView:
     slug: str
     title: str
     description: str
-    visibility: str
+    visibility: Visibility
     owner_id: str | None
     has_password: bool
     expires_at: datetime | None
     password_stamp: str | None  # see deck_access.password_stamp; never sent to clients
-    status: str
+    status: DeckStatus
     slide_count: int
     source_filename: str
-    source_format: str
+    source_format: DeckFormat
     url: str
     thumbnail: str | None
     progress: ProgressView
     error: ErrorView | None
     created_at: datetime
-    notes_mode: str
+    notes_mode: NotesMode
     suggested_questions: list[str]
     allow_download: bool
     download_url: str | None
@@ -50,17 +53,17 @@ class DeckView:
     updated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class SlideView:
-    number: int
-    title: str
-    text: str
-    notes: str
-    ocr: bool
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlideView(SlideContent):
+    """A slide as clients see it: core's fields, with the URLs of its images in place of their hashes."""
+
     image: str
     thumbnail: str
-    width: int
-    height: int
+
+
+def slide_view(slide: Slide) -> SlideView:
+    shown = {f.name: getattr(slide, f.name) for f in fields(SlideContent)}
+    return SlideView(**shown, image=media_url(slide.image_hash), thumbnail=media_url(slide.thumb_hash))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class NotesSectionView:
 @dataclass(frozen=True, slots=True)
 class NotesDocView:
     filename: str
-    format: str
+    format: NotesFormat
     sections: list[NotesSectionView]
 
 

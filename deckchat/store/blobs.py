@@ -17,8 +17,7 @@ _CHUNK = 1024 * 1024
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        self.root = root  # made by the first write: opening a store creates nothing
 
     def path(self, digest: str) -> Path:
         if not _HASH.match(digest):
@@ -47,7 +46,7 @@ class BlobStore:
     def _publish(self, digest: str, write: Callable[[BinaryIO], object]) -> None:
         # Write beside the target, fsync, then rename: a crash leaves either nothing or the whole file.
         target = self.path(digest)
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,8 +48,16 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates its file but not the folder it goes in (DECKCHAT_HOME on a first run)."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     def __init__(self, url: str) -> None:
+        _make_sqlite_folder(url)
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite's write lock would make every page view and image wait its turn; PostgreSQL's MVCC

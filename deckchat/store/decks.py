@@ -15,24 +15,34 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from deckchat.core.deck import Deck, DeckStatus, NotesDocument, NotesFormat, NotesSection, Slide
+from deckchat.core.deck import (
+    Deck,
+    DeckFormat,
+    DeckStatus,
+    JobStatus,
+    NotesDocument,
+    NotesFormat,
+    NotesSection,
+    Slide,
+    Visibility,
+)
 from deckchat.store.tables import DeckRow, JobRow, NotesDocRow, NotesSectionRow, SlideRow, UserRow
 
 
 @dataclass(frozen=True, slots=True)
 class NewNotes:
     filename: str
-    format: str
+    format: NotesFormat
     blob_hash: str
 
 
 @dataclass(frozen=True, slots=True)
 class NewDeck:
     title: str
-    visibility: str
+    visibility: Visibility
     source_hash: str
     source_filename: str
-    source_format: str
+    source_format: DeckFormat
     source_size: int
     notes: tuple[NewNotes, ...] = ()
     description: str = ""
@@ -91,7 +101,7 @@ def public_decks(session: Session, handle: str, now: datetime) -> list[DeckRow]:
         .join(UserRow, UserRow.id == DeckRow.owner_id)
         .where(
             UserRow.handle == handle,
-            DeckRow.visibility == "public",
+            DeckRow.visibility == Visibility.PUBLIC,
             DeckRow.status == DeckStatus.READY,
             or_(DeckRow.expires_at.is_(None), DeckRow.expires_at > now),
         )
@@ -177,20 +187,7 @@ def load_notes(session: Session, deck_id: str) -> list[NotesDocRow]:
 
 def load_content(session: Session, deck_id: str) -> tuple[list[Slide], list[NotesDocument]]:
     """A ready deck's slides and parsed notes, as ingestion produced them: what its index is built from."""
-    slides = [
-        Slide(
-            number=r.number,
-            title=r.title,
-            text=r.text,
-            notes=r.notes,
-            ocr=r.ocr,
-            image_hash=r.image_hash,
-            thumb_hash=r.thumb_hash,
-            width=r.width,
-            height=r.height,
-        )
-        for r in load_slides(session, deck_id)
-    ]
+    slides = [row.slide() for row in load_slides(session, deck_id)]
     notes = [
         NotesDocument(
             filename=d.filename,
@@ -219,21 +216,7 @@ def save_ingested(
 ) -> None:
     """Replace the deck's slides, notes sections and index with a finished ingestion, and mark it ready."""
     session.execute(delete(SlideRow).where(SlideRow.deck_id == deck_row.id))
-    session.add_all(
-        SlideRow(
-            deck_id=deck_row.id,
-            number=s.number,
-            title=s.title,
-            text=s.text,
-            notes=s.notes,
-            ocr=s.ocr,
-            image_hash=s.image_hash,
-            thumb_hash=s.thumb_hash,
-            width=s.width,
-            height=s.height,
-        )
-        for s in deck.slides
-    )
+    session.add_all(SlideRow.of(deck_row.id, slide) for slide in deck.slides)
     # Parsed notes come back in upload order, the order their rows were created in.
     for doc, parsed in zip(load_notes(session, deck_row.id), deck.notes, strict=True):
         doc.format = parsed.format
@@ -250,7 +233,7 @@ def save_ingested(
 
 
 def replacement_of(
-    source_hash: str, filename: str, fmt: str, size: int, notes: tuple[NewNotes, ...]
+    source_hash: str, filename: str, fmt: DeckFormat, size: int, notes: tuple[NewNotes, ...]
 ) -> dict[str, Any]:
     """What a new-version job carries (``JobRow.replacement``)."""
     return {
@@ -263,7 +246,7 @@ def replacement_of(
 
 
 def replacement_notes(replacement: dict[str, Any]) -> list[NewNotes]:
-    return [NewNotes(n["filename"], n["format"], n["blob_hash"]) for n in replacement["notes"]]
+    return [NewNotes(n["filename"], NotesFormat(n["format"]), n["blob_hash"]) for n in replacement["notes"]]
 
 
 def apply_version(session: Session, deck_row: DeckRow, replacement: dict[str, Any]) -> set[str]:
@@ -311,7 +294,7 @@ def blob_in_use(session: Session, digest: str) -> bool:
     if any(session.scalar(select(check)) for check in checks):
         return True
     pending = select(JobRow.replacement).where(
-        JobRow.replacement.is_not(None), JobRow.status.in_(("queued", "running"))
+        JobRow.replacement.is_not(None), JobRow.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
     )
     for replacement in session.scalars(pending):  # uploads of a new version not yet ready
         if replacement and digest in {

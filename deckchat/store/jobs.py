@@ -15,10 +15,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from deckchat.core.deck import DeckStatus, Stage
+from deckchat.core.deck import DeckStatus, JobStatus, Stage
 from deckchat.store.tables import DeckRow, JobRow
-
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 
 def owner_id(pid: int | None = None) -> str:
@@ -40,10 +38,19 @@ def enqueue(
     """A new job for a deck; with ``owner`` it is claimed at once by that worker. With
     ``replacement`` it ingests a new version (see ``JobRow.replacement``)."""
     job = JobRow(
-        id=secrets.token_hex(8), deck_id=deck_id, status=QUEUED, stage=Stage.QUEUED, replacement=replacement
+        id=secrets.token_hex(8),
+        deck_id=deck_id,
+        status=JobStatus.QUEUED,
+        stage=Stage.QUEUED,
+        replacement=replacement,
     )
     if owner:
-        job.status, job.lease_owner, job.lease_until, job.attempts = RUNNING, owner, _lease(lease_s), 1
+        job.status, job.lease_owner, job.lease_until, job.attempts = (
+            JobStatus.RUNNING,
+            owner,
+            _lease(lease_s),
+            1,
+        )
     session.add(job)
     session.flush()
     return job
@@ -54,7 +61,9 @@ def _lease(lease_s: float) -> datetime:
 
 
 def _claimable(now: datetime) -> object:
-    return or_(JobRow.status == QUEUED, and_(JobRow.status == RUNNING, JobRow.lease_until < now))
+    return or_(
+        JobRow.status == JobStatus.QUEUED, and_(JobRow.status == JobStatus.RUNNING, JobRow.lease_until < now)
+    )
 
 
 def claim_next(session: Session, owner: str, lease_s: float) -> JobRow | None:
@@ -67,7 +76,10 @@ def claim_next(session: Session, owner: str, lease_s: float) -> JobRow | None:
             update(JobRow)
             .where(JobRow.id == job_id, _claimable(now))  # type: ignore[arg-type]
             .values(
-                status=RUNNING, lease_owner=owner, lease_until=_lease(lease_s), attempts=JobRow.attempts + 1
+                status=JobStatus.RUNNING,
+                lease_owner=owner,
+                lease_until=_lease(lease_s),
+                attempts=JobRow.attempts + 1,
             )
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
@@ -86,18 +98,18 @@ def heartbeat(
     """Renew the lease and record progress; False means the job is no longer ours."""
     result = session.execute(
         update(JobRow)
-        .where(JobRow.id == job_id, JobRow.lease_owner == owner, JobRow.status == RUNNING)
+        .where(JobRow.id == job_id, JobRow.lease_owner == owner, JobRow.status == JobStatus.RUNNING)
         .values(lease_until=_lease(lease_s), stage=stage, done=done, total=total)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def finish(session: Session, job: JobRow) -> None:
-    job.status, job.stage, job.lease_until = DONE, Stage.DONE, None
+    job.status, job.stage, job.lease_until = JobStatus.DONE, Stage.DONE, None
 
 
 def fail(session: Session, job: JobRow, code: str, message: str) -> None:
-    job.status, job.error_code, job.error_message, job.lease_until = FAILED, code, message, None
+    job.status, job.error_code, job.error_message, job.lease_until = JobStatus.FAILED, code, message, None
     if job.replacement is not None:  # the current version stays; the job keeps the reason
         return
     deck = session.get_one(DeckRow, job.deck_id)
@@ -108,7 +120,7 @@ def release_dead(session: Session, max_attempts: int) -> int:
     """Requeue running jobs whose worker process on this host is gone, without waiting out the lease."""
     host = socket.gethostname()
     released = 0
-    for job in session.scalars(select(JobRow).where(JobRow.status == RUNNING)):
+    for job in session.scalars(select(JobRow).where(JobRow.status == JobStatus.RUNNING)):
         owner_host, _, pid = (job.lease_owner or "").rpartition(":")
         if owner_host == host and pid.isdigit() and not process_alive(int(pid)):
             release(session, job, max_attempts)
@@ -127,7 +139,7 @@ def release(session: Session, job: JobRow, max_attempts: int) -> None:
             f"and uploading that, or give the server's administrator this reference: {job.id}.",
         )
         return
-    job.status, job.lease_owner, job.lease_until = QUEUED, None, None
+    job.status, job.lease_owner, job.lease_until = JobStatus.QUEUED, None, None
     if job.replacement is None:
         session.get_one(DeckRow, job.deck_id).status = DeckStatus.QUEUED
 

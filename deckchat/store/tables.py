@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from deckchat.core.chat import NotesMode
+from deckchat.core.deck import (
+    DeckFormat,
+    DeckStatus,
+    JobStatus,
+    NotesFormat,
+    Slide,
+    Stage,
+    Visibility,
+)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class EnumText(TypeDecorator[StrEnum]):
+    """A core enum stored as its value in a plain VARCHAR column (no database enum type, so a new member
+    needs no migration), and read back as the enum's member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
 class Base(DeclarativeBase):
-    pass
+    # `Mapped[Visibility]` and the like: the columns hold the values of core's enums, one definition each.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        Visibility: EnumText(Visibility, 16),
+        NotesMode: EnumText(NotesMode, 16),
+        DeckStatus: EnumText(DeckStatus, 16),
+        DeckFormat: EnumText(DeckFormat, 8),
+        NotesFormat: EnumText(NotesFormat, 8),
+        JobStatus: EnumText(JobStatus, 16),
+        Stage: EnumText(Stage, 16),
+    }
 
 
 class DeckRow(Base):
@@ -24,21 +65,21 @@ class DeckRow(Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    visibility: Mapped[str] = mapped_column(String(16), default="unlisted")
+    visibility: Mapped[Visibility] = mapped_column(default=Visibility.UNLISTED)
     # None only for decks made before accounts existed, until the first user adopts them.
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id, for the password visibility
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    notes_mode: Mapped[str] = mapped_column(String(16), default="private")
+    notes_mode: Mapped[NotesMode] = mapped_column(default=NotesMode.PRIVATE)
     allow_download: Mapped[bool] = mapped_column(default=False)
     # 1 for the first upload; each replacement that becomes ready adds one, under the same slug.
     version: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[DeckStatus] = mapped_column(default=DeckStatus.QUEUED)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     source_hash: Mapped[str] = mapped_column(String(64))
     source_filename: Mapped[str] = mapped_column(Text)
-    source_format: Mapped[str] = mapped_column(String(8))
+    source_format: Mapped[DeckFormat]
     source_size: Mapped[int] = mapped_column(BigInteger)
     slide_count: Mapped[int] = mapped_column(default=0)
     index_hash: Mapped[str | None] = mapped_column(String(64))
@@ -81,6 +122,17 @@ class SlideRow(Base):
 
     deck: Mapped[DeckRow] = relationship(back_populates="slides")
 
+    @classmethod
+    def of(cls, deck_id: str, slide: Slide) -> SlideRow:
+        return cls(deck_id=deck_id, **{name: getattr(slide, name) for name in _SLIDE_FIELDS})
+
+    def slide(self) -> Slide:
+        """The core slide this row stores: the one conversion, field by field of core's ``Slide``."""
+        return Slide(**{name: getattr(self, name) for name in _SLIDE_FIELDS})
+
+
+_SLIDE_FIELDS = tuple(f.name for f in fields(Slide))
+
 
 class NotesDocRow(Base):
     __tablename__ = "notes_documents"
@@ -89,7 +141,7 @@ class NotesDocRow(Base):
     deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     filename: Mapped[str] = mapped_column(Text)
-    format: Mapped[str] = mapped_column(String(8))
+    format: Mapped[NotesFormat]
     blob_hash: Mapped[str] = mapped_column(String(64))
 
     deck: Mapped[DeckRow] = relationship(back_populates="notes_docs")
@@ -118,8 +170,8 @@ class JobRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
-    stage: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[JobStatus] = mapped_column(default=JobStatus.QUEUED)
+    stage: Mapped[Stage] = mapped_column(default=Stage.QUEUED)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.settings import Settings
 from tests.api.helpers import sign_in_presenter
 
@@ -14,6 +15,6 @@ from tests.api.helpers import sign_in_presenter
 def client(settings: Settings) -> Iterator[TestClient]:
     """The real app, with its job supervisor running ingestion in child processes, called by a
     presenter with an API token (test_access.py covers every other kind of caller)."""
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(bootstrap(settings))) as test_client:
         sign_in_presenter(test_client)
         yield test_client

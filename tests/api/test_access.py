@@ -25,13 +25,12 @@ from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
 from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_rules
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.bootstrap import bootstrap
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.accounts import Accounts
 from deckchat.services.app_services import Services
 from deckchat.settings import Settings
 from deckchat.store import tables
-from deckchat.store.jobs import owner_id
 from tests.ingest import hostile
 
 pytestmark = pytest.mark.slow
@@ -139,7 +138,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         viewer_sessions_per_ip="10000/minute",
         sign_in_rate="10000/minute",
     )
-    app = create_app(settings, run_jobs=False)
+    app = create_app(bootstrap(settings), run_jobs=False)
     with TestClient(app) as client:
         services: Services = client.app.state.services  # type: ignore[attr-defined]
         accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]
@@ -181,20 +180,17 @@ def _ingest(
     path = hostile.pages_pdf(
         folder, 1, f"{visibility}{tag}.pdf", text=f"The {visibility}{tag} deck says hello"
     )
-    worker = owner_id()
-    deck_id, job_id = services.decks.add(
-        SourceFile(path, path.name),
+    deck_id = ingest_now(
+        services,
+        path,
         title=f"{visibility}{tag}",
         visibility="public" if visibility == "expired" else visibility,
         owner_id=accounts.user(OWNER).id,
         password=DECK_PASSWORD if visibility == "password" else None,
         expires_at=datetime.now(UTC) - timedelta(days=1) if visibility == "expired" else None,
-        worker=worker,
     )
-    run_job(services, job_id, worker)
     services.decks.update(deck_id, {"allow_download": True})
     view = services.decks.get(deck_id)
-    assert view.status == "ready", view.error
     image = services.content.slides(deck_id)[0].image.removeprefix("/media/")
     return {"id": deck_id, "slug": view.slug, "image": image}
 

@@ -65,7 +65,9 @@ def test_the_gate_admits_its_concurrency_queues_the_next_and_refuses_the_rest() 
 
 
 def test_limits_count_per_address_and_per_deck(tmp_path: Path) -> None:
-    limits = RateLimits(Settings(home=tmp_path, chat_rate_per_ip="2/minute", chat_rate_per_deck="3/minute"))
+    limits = RateLimits(
+        Settings(home=tmp_path, chat_rate_per_ip="2/minute", chat_rate_per_deck="3/minute").security
+    )
     limits.chat("10.0.0.1", "deck-a")
     limits.chat("10.0.0.1", "deck-b")
     with pytest.raises(Throttled) as per_ip:
@@ -77,12 +79,12 @@ def test_limits_count_per_address_and_per_deck(tmp_path: Path) -> None:
     with pytest.raises(Throttled, match="of this deck"):
         limits.chat("10.0.0.4", "deck-a")
     with pytest.raises(Exception, match="not like '30/minute'"):
-        RateLimits(Settings(home=tmp_path, chat_rate_per_ip="lots"))
+        RateLimits(Settings(home=tmp_path, chat_rate_per_ip="lots").security)
 
 
 def test_a_browser_session_has_its_own_tighter_limit(tmp_path: Path) -> None:
     limits = RateLimits(
-        Settings(home=tmp_path, chat_rate_per_session="2/minute", chat_rate_per_ip="5/minute")
+        Settings(home=tmp_path, chat_rate_per_session="2/minute", chat_rate_per_ip="5/minute").security
     )
     limits.chat("10.0.0.1", "deck-a", session="v1")
     limits.chat("10.0.0.1", "deck-a", session="v1")
@@ -96,7 +98,7 @@ def test_a_browser_session_has_its_own_tighter_limit(tmp_path: Path) -> None:
 
 
 def test_the_defaults_let_a_whole_room_behind_one_address_ask_in_the_same_minute(tmp_path: Path) -> None:
-    limits = RateLimits(Settings(home=tmp_path))
+    limits = RateLimits(Settings(home=tmp_path).security)
     for n in range(ROOM):  # every viewer arrives and asks at once: far above a realistic pace
         limits.new_session(VENUE)
         limits.chat(VENUE, "talk", session=f"viewer-{n}")
@@ -109,7 +111,7 @@ def test_the_defaults_let_a_whole_room_behind_one_address_ask_in_the_same_minute
 
 
 def test_a_flooding_session_meets_its_own_limit_with_the_defaults(tmp_path: Path) -> None:
-    limits = RateLimits(Settings(home=tmp_path))
+    limits = RateLimits(Settings(home=tmp_path).security)
     asked = 0
     with pytest.raises(Throttled, match="from this browser") as refused:
         while asked < ROOM:
@@ -120,7 +122,7 @@ def test_a_flooding_session_meets_its_own_limit_with_the_defaults(tmp_path: Path
 
 
 def test_a_client_dropping_its_cookie_is_held_to_the_new_session_rate(tmp_path: Path) -> None:
-    limits = RateLimits(Settings(home=tmp_path))
+    limits = RateLimits(Settings(home=tmp_path).security)
     for _ in range(ROOM):  # as many new sessions as the room has people, within ten minutes
         limits.new_session(VENUE)
     with pytest.raises(Throttled, match="new visitors") as refused:
@@ -130,7 +132,7 @@ def test_a_client_dropping_its_cookie_is_held_to_the_new_session_rate(tmp_path: 
 
 
 def test_password_attempts_are_limited_per_address(tmp_path: Path) -> None:
-    limits = RateLimits(Settings(home=tmp_path, sign_in_rate="3/minute"))
+    limits = RateLimits(Settings(home=tmp_path, sign_in_rate="3/minute").security)
     for _ in range(3):
         limits.attempt("10.0.0.1", "sign-in")
     with pytest.raises(Throttled) as caught:

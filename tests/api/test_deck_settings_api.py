@@ -60,7 +60,7 @@ def test_settings_change_and_bad_values_are_refused(client: TestClient, deck: di
 
 
 # Serving files and ingesting a second version don't depend on the database; the replacement job's
-# SQL is tested on both in tests/store/test_jobs_queue.py. Once is enough for these slow ones.
+# SQL is tested on both in tests/store/test_jobs.py. Once is enough for these slow ones.
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.settings import Settings
 from tests.api.helpers import sign_in_presenter, upload, wait_done
 from tests.ingest import hostile
@@ -46,7 +47,7 @@ def settings(home: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(bootstrap(settings))) as test_client:
         sign_in_presenter(test_client)
         yield test_client
 
@@ -77,7 +78,7 @@ def test_bad_notes_are_refused_with_the_deck(client: TestClient, decks_dir: Path
 
 def test_a_conversion_that_runs_over_fails_the_deck(home: Path, decks_dir: Path) -> None:
     settings = Settings(home=home, convert_timeout_s=0.5)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(bootstrap(settings))) as client:
         sign_in_presenter(client)
         created = upload(client, decks_dir / "owasp-top10-2013-presentation.pptx").json()
         deck = wait_done(client, created["id"])
@@ -102,7 +103,7 @@ def _processes_using(home: Path) -> list[str]:
 
 
 def test_a_deck_over_the_slide_limit(home: Path, decks_dir: Path) -> None:
-    with TestClient(create_app(Settings(home=home, max_slides=5))) as client:
+    with TestClient(create_app(bootstrap(Settings(home=home, max_slides=5)))) as client:
         sign_in_presenter(client)
         response = upload(client, decks_dir / "ms-python-pandas-series-dataframe.pptx")
     assert (response.status_code, response.json()["error"]["code"]) == (413, "too_many_slides")

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from pptx import Presentation
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.llm import smollm2
 from deckchat.llm.base import Message
 from deckchat.services.app_services import open_services
@@ -174,7 +175,7 @@ def viewer(request: pytest.FixtureRequest, deck: Deck) -> Iterator[tuple[str, Te
         settings = app_settings(deck, f"openai:{base_url}", model)
     else:
         settings = app_settings(deck, request.param)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(bootstrap(settings))) as client:
         yield request.param, client
 
 
@@ -189,7 +190,7 @@ def test_no_canary_reaches_a_viewer(viewer: tuple[str, TestClient], deck: Deck, 
 
 @pytest.mark.parametrize("mode", ["private", "hidden"])
 def test_no_canary_in_deckchat_ask(deck: Deck, mode: str) -> None:
-    with TestClient(create_app(app_settings(deck, "extractive"))) as client:
+    with TestClient(create_app(bootstrap(app_settings(deck, "extractive")))) as client:
         set_mode(client, deck, mode)
     for question in (TOPIC_QUESTIONS[0], PROBING_QUESTIONS[0]):
         for args in (["--json"], []):
@@ -200,7 +201,7 @@ def test_no_canary_in_deckchat_ask(deck: Deck, mode: str) -> None:
 
 def test_no_canary_in_deckchat_ask_with_models(deck: Deck, llama_server: tuple[str, str]) -> None:
     base_url, model = llama_server
-    with TestClient(create_app(app_settings(deck, "extractive"))) as client:
+    with TestClient(create_app(bootstrap(app_settings(deck, "extractive")))) as client:
         set_mode(client, deck, "private")
     for llm in (["--llm", "default"], ["--llm", f"openai:{base_url}", "--llm-model", model]):
         done = cli(deck.home, "ask", deck.slug, TOPIC_QUESTIONS[0], *llm, "--json")
@@ -223,7 +224,7 @@ class Recorder:
 
 @pytest.mark.parametrize("mode", ["private", "hidden"])
 def test_no_generator_is_given_private_notes(deck: Deck, mode: str) -> None:
-    with TestClient(create_app(app_settings(deck, "extractive"))) as client:
+    with TestClient(create_app(bootstrap(app_settings(deck, "extractive")))) as client:
         set_mode(client, deck, mode)
     services, model = open_services(Settings(home=deck.home)), Recorder()
     try:
@@ -237,7 +238,7 @@ def test_no_generator_is_given_private_notes(deck: Deck, mode: str) -> None:
 
 def test_public_notes_do_answer_the_same_questions(deck: Deck) -> None:
     """The control: the questions reach the notes, so the tests above prove the mode, not a miss."""
-    with TestClient(create_app(app_settings(deck, "extractive"))) as client:
+    with TestClient(create_app(bootstrap(app_settings(deck, "extractive")))) as client:
         set_mode(client, deck, "public")
         try:
             answers = [ask_json(client, deck, q)["answer"] for q in TOPIC_QUESTIONS]

@@ -16,11 +16,10 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
 from deckchat.api.app import create_app
-from deckchat.ingest.validate import SourceFile
-from deckchat.jobs.execute import run_job
+from deckchat.bootstrap import bootstrap
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.app_services import Services
 from deckchat.settings import Settings
-from deckchat.store.jobs import owner_id
 
 pytestmark = pytest.mark.slow
 
@@ -41,18 +40,14 @@ def api(tmp_path_factory: pytest.TempPathFactory, decks_dir: Path) -> Iterator[A
         viewer_sessions_per_ip="100000/minute",
         sign_in_rate="100000/minute",
     )
-    app = create_app(settings, run_jobs=False)
+    app = create_app(bootstrap(settings), run_jobs=False)
     with TestClient(app):  # runs the app's startup, so every call below finds its state
         accounts = app.state.accounts
         owner = accounts.add_user("fuzz@example.com", "correct horse")
         _, token = accounts.create_token(owner.email, "fuzz")
         services: Services = app.state.services
         deck = decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf"
-        worker = owner_id()
-        _, job_id = services.decks.add(
-            SourceFile(deck, deck.name), visibility="public", owner_id=owner.id, worker=worker
-        )
-        run_job(services, job_id, worker)
+        ingest_now(services, deck, visibility="public", owner_id=owner.id)
         yield Api(app, token)
 
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.settings import Settings
 from tests.api.helpers import sign_in_presenter
 from tests.live import LiveServer, presenter_token
@@ -33,7 +34,7 @@ END = f"--{BOUNDARY}--\r\n".encode()
 
 @pytest.fixture
 def client(home: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(home=home), run_jobs=False)) as test_client:
+    with TestClient(create_app(bootstrap(Settings(home=home)), run_jobs=False)) as test_client:
         sign_in_presenter(test_client)
         yield test_client
 
@@ -73,7 +74,7 @@ def test_a_part_with_endless_headers_is_refused(client: TestClient) -> None:
 def test_a_body_past_every_limit_together_is_refused(home: Path) -> None:
     # Small limits, so that an epilogue after the last part (which the parser skips) can pass them all.
     settings = Settings(home=home, max_upload_bytes=64 * KB, max_notes_bytes=16 * KB)
-    with TestClient(create_app(settings, run_jobs=False)) as small:
+    with TestClient(create_app(bootstrap(settings), run_jobs=False)) as small:
         sign_in_presenter(small)
         epilogue = [END] + [b"z" * 64 * KB] * 32  # 2 MiB after the closing boundary
         assert _post_chunked(small, [field("title", b"t"), *epilogue]) == (413, "too_large")

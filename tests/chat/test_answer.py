@@ -96,7 +96,7 @@ def test_verified_sentences_stand_and_the_first_unsupported_one_ends_the_answer(
     )
     assert streamed.startswith("Cleaning takes most of the effort [7]. About 80 percent goes into it [7].")
     assert "4 million" not in streamed and not final.grounding_replaced
-    assert streamed.endswith("\n\n> Data preparation. Cleaning takes most of the effort. [7]")
+    assert streamed.endswith("\n\n> Cleaning takes most of the effort. [7]")  # the bare title is not quoted
 
 
 def test_a_citation_of_a_slide_that_was_not_retrieved_never_reaches_the_reader() -> None:
@@ -124,7 +124,26 @@ def test_refusals_cite_nothing_and_name_the_closest_slides() -> None:
         list(answer("Who is the CEO?", SLIDES, mode=NotesMode.PRIVATE, answerable=False, generator=None))
     )
     assert final.refused and final.citations == ()
-    assert final.answer == f"{DECLINE} The closest slides are 7 and 13."
+    assert final.answer == (
+        f"{DECLINE} The closest it comes is slide 7 (Data preparation) and slide 13 (Missing values)."
+    )
+
+
+def test_a_refusal_names_the_word_the_deck_never_uses() -> None:
+    final = _final(
+        list(
+            answer(
+                "How do I secure GraphQL APIs?",
+                SLIDES,
+                mode=NotesMode.PRIVATE,
+                answerable=False,
+                generator=None,
+                unmentioned="GraphQL",
+            )
+        )
+    )
+    assert final.answer.startswith("The deck doesn't mention GraphQL. The closest it comes is slide 7")
+    assert final.refused and final.citations == ()
 
 
 def test_deck_text_is_delimited_data_in_the_prompt() -> None:

@@ -38,3 +38,46 @@ def test_slides_far_below_the_best_are_left_out() -> None:
     found = extract("Which traits make ideas stick?", hits)
     text, citations = found.text, found.citations
     assert [c.slide for c in citations] == [21] and "Thank you" not in text
+
+
+RETRIES = Chunk(
+    3,
+    ChunkKind.SLIDE,
+    12,
+    "Event Grid\nNear real-time delivery\nMassive scale-out\nFailed deliveries are retried for 24 hours",
+)
+
+
+def test_the_answer_opens_with_the_line_that_answers_not_the_title() -> None:
+    found = extract("How long are failed deliveries retried?", [Hit(RETRIES, 1.0)])
+    assert found.text.startswith("Failed deliveries are retried for 24 hours.")
+    assert "Event Grid." not in found.text  # a bare title answers nothing
+    assert found.text.endswith("[12]")
+
+
+STEPS = [
+    Chunk(10 + n, ChunkKind.SLIDE, slide, text)
+    for n, (slide, text) in enumerate(
+        [
+            (4, "Capture\nThe camera records the signer at 30 frames per second"),
+            (2, "Pipeline overview\nFrames become keypoints, keypoints become glosses"),
+            (7, "Translation\nA language model turns glosses into a sentence"),
+            (9, "Thanks\nQuestions?"),
+        ]
+    )
+]
+
+
+def test_a_summary_gives_one_cited_line_per_slide_in_deck_order() -> None:
+    hits = [Hit(STEPS[0], 1.0), Hit(STEPS[1], 0.9), Hit(STEPS[2], 0.8), Hit(STEPS[3], 0.1)]
+    found = extract("Walk me through how the system goes from the camera to a sentence.", hits)
+    lines = found.text.splitlines()
+    assert [line[-3:] for line in lines] == ["[2]", "[4]", "[7]"]
+    assert all(line.startswith("- ") for line in lines)
+    assert lines[1].startswith("- Capture: The camera records the signer")
+    assert [c.slide for c in found.citations] == [2, 4, 7]
+
+
+def test_a_summary_of_one_slide_is_an_ordinary_answer() -> None:
+    found = extract("Summarize the six traits of ideas that stick.", [Hit(TRAITS, 1.0), Hit(OTHER, 0.1)])
+    assert "\n" not in found.text and found.text.endswith("[21]")

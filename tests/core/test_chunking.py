@@ -17,7 +17,7 @@ from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
 
 
 def slide(number: int, title: str = "", text: str = "", notes: str = "") -> Slide:
-    return Slide(number, title, text, notes, False, "img", "thumb", 1280, 720)
+    return Slide(number, title, text, notes, False, 1280, 720, image_hash="img", thumb_hash="thumb")
 
 
 def doc(*sections: tuple[tuple[str, ...], str]) -> NotesDocument:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
 from deckchat.core.chat import Chunk
 from deckchat.core.chunking import chunk_deck
-from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide
+from deckchat.core.deck import NotesDocument, NotesFormat, NotesSection, Slide, SlideContent
 from deckchat.index.deck_index import DeckIndex
 from deckchat.index.embed import default_embedders
 from deckchat.services.app_services import Services
@@ -56,7 +56,11 @@ def indexed(real_decks: dict[str, tuple[list[Slide], list[NotesDocument]]]) -> d
 
 def _slides(services: Services, deck_id: str) -> list[Slide]:
     return [
-        Slide(s.number, s.title, s.text, s.notes, s.ocr, s.image, s.thumbnail, s.width, s.height)
+        Slide(
+            **{f.name: getattr(s, f.name) for f in fields(SlideContent)},
+            image_hash=s.image,
+            thumb_hash=s.thumbnail,
+        )
         for s in services.content.slides(deck_id)
     ]
 

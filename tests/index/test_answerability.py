@@ -24,7 +24,8 @@ SLIDES = [
 @pytest.fixture(scope="module")
 def index() -> DeckIndex:
     slides = [
-        Slide(i + 1, text.split("\n")[0], text, "", False, "", "", 0, 0) for i, text in enumerate(SLIDES)
+        Slide(i + 1, text.split("\n")[0], text, "", False, 0, 0, image_hash="", thumb_hash="")
+        for i, text in enumerate(SLIDES)
     ]
     return DeckIndex.build(chunk_deck(slides, []))
 
@@ -54,3 +55,9 @@ def test_questions_naming_what_the_deck_never_mentions_are_refused(index: DeckIn
 
 def test_a_question_of_only_frame_words_is_judged_by_meaning(index: DeckIndex) -> None:
     assert 0.0 <= index.answerability("What does the speaker say?") <= 1.0
+
+
+def test_the_word_a_refusal_names_is_the_rarest_one_the_deck_lacks(index: DeckIndex) -> None:
+    assert index.unmentioned("What does the speaker say about FIDO2 security keys?") == "FIDO2"
+    assert index.unmentioned("How do you read an Excel workbook into pandas?") in {"Excel", "workbook"}
+    assert index.unmentioned("How are missing values shown?") is None  # every word is in the deck

@@ -185,7 +185,9 @@ def _concatenated(indexed: Decks, *names: str) -> tuple[DeckIndex, list[tuple[st
         origin.extend((name, indexed[name].chunks[i].slide) for i in keep)
         for embedder, matrix in indexed[name].index.vectors.items():
             vectors.setdefault(embedder, []).append(matrix[keep])
-    slides = [Slide(i + 1, "", text, "", False, "", "", 0, 0) for i, text in enumerate(texts)]
+    slides = [
+        Slide(i + 1, "", text, "", False, 0, 0, image_hash="", thumb_hash="") for i, text in enumerate(texts)
+    ]
     index = DeckIndex(chunk_deck(slides, []), {name: np.vstack(parts) for name, parts in vectors.items()})
     assert len(index.chunks) == len(texts)
     return index, origin

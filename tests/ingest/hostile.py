@@ -371,9 +371,11 @@ def pages_pdf(
     name: str = "deck.pdf",
     media_box: tuple[float, ...] = (0, 0, 720, 405),
     text: str = "Deckchat test slide",
+    title: str | None = None,
 ) -> Path:
     """``pages`` pages sharing one font and one content stream: cheap however many there are. Decks
-    made with different ``text`` have different slide images."""
+    made with different ``text`` have different slide images; ``title`` is the document's metadata
+    title."""
     box = b"[%s]" % b" ".join(b"%g" % v for v in media_box)
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
     shown = text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
@@ -384,7 +386,10 @@ def pages_pdf(
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     objects += [_PAGE % box] * pages
-    return write_pdf(directory / name, objects)
+    if title is None:
+        return write_pdf(directory / name, objects)
+    objects.append(b"<< /Title (%s) >>" % title.encode("latin-1"))
+    return write_pdf(directory / name, objects, b"/Info %d 0 R " % len(objects))
 
 
 # What the glyphs of surrogates_pdf read as through its ToUnicode map: UTF-16 code units, a pair

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from deckchat.ingest.pptx_text import extract_pptx
 from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 from tests.ingest import hostile
-from tests.ingest.helpers import ingest_ready
 
 pytestmark = pytest.mark.slow
 PANDAS = "ms-python-pandas-series-dataframe.pptx"
@@ -44,8 +43,10 @@ def saved_as(decks_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
 
 @pytest.mark.parametrize("fmt", ["odp", "ppt"])
-def test_odp_and_ppt_decks_convert(fmt: str, saved_as: dict[str, Path], services: Services) -> None:
-    deck_id = ingest_ready(services, saved_as[fmt])
+def test_odp_and_ppt_decks_convert(
+    fmt: str, saved_as: dict[str, Path], services: Services, ready_deck: Callable[..., str]
+) -> None:
+    deck_id = ready_deck(saved_as[fmt])
     slides = services.content.slides(deck_id)
     assert len(slides) == 10
     assert services.decks.get(deck_id).source_format == fmt
@@ -53,18 +54,20 @@ def test_odp_and_ppt_decks_convert(fmt: str, saved_as: dict[str, Path], services
 
 
 def test_a_pptx_python_pptx_cannot_read_takes_its_text_from_the_pdf(
-    services: Services, tmp_path: Path
+    services: Services, tmp_path: Path, ready_deck: Callable[..., str]
 ) -> None:
     path = hostile.pptx_with_unparsable_offset(tmp_path)
     with pytest.raises(ValueError):
         extract_pptx(path)
-    slides = services.content.slides(ingest_ready(services, path))
+    slides = services.content.slides(ready_deck(path))
     assert len(slides) == 2
     assert "Quarterly review" in slides[0].title + slides[0].text
     assert "Revenue grew 12 percent" in slides[1].text
 
 
-def test_docx_and_pdf_notes(services: Services, decks_dir: Path, tmp_path: Path) -> None:
+def test_docx_and_pdf_notes(
+    services: Services, decks_dir: Path, tmp_path: Path, ready_deck: Callable[..., str]
+) -> None:
     doc = Document()
     doc.add_heading("Talk plan", level=1)
     doc.add_paragraph("Open with the survey results.")
@@ -75,7 +78,7 @@ def test_docx_and_pdf_notes(services: Services, decks_dir: Path, tmp_path: Path)
     pdf_notes = tmp_path / "handout.pdf"
     shutil.copyfile(decks_dir / "bsides-2016-sms-otp-not-secure-beamer.pdf", pdf_notes)
 
-    deck_id = ingest_ready(services, decks_dir / "mipt-ml-lecture02-linear-models.pdf", docx, pdf_notes)
+    deck_id = ready_deck(decks_dir / "mipt-ml-lecture02-linear-models.pdf", docx, pdf_notes)
     plan, handout = services.content.notes(deck_id)
     assert (plan.format, handout.format) == ("docx", "pdf")
     assert [(s.heading_path, s.text) for s in plan.sections] == [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -16,7 +16,7 @@ from deckchat.core.text import REPLACEMENT
 from deckchat.services.app_services import Services, open_services
 from deckchat.services.chat import Reply
 from deckchat.settings import Settings
-from tests.ingest.helpers import ingest_ready, title_and_body_pptx
+from tests.ingest.helpers import title_and_body_pptx
 from tests.ingest.hostile import surrogates_pdf
 
 pytestmark = pytest.mark.slow
@@ -80,9 +80,9 @@ def test_the_pdf_text_layer_holds_characters_outside_the_bmp(files: dict[str, Pa
 
 @pytest.mark.parametrize("fmt", ["pdf", "pptx"])
 def test_unicode_deck_ingests_and_is_found_by_its_words(
-    fmt: str, files: dict[str, Path], services: Services
+    fmt: str, files: dict[str, Path], services: Services, ready_deck: Callable[..., str]
 ) -> None:
-    deck_id = ingest_ready(services, files[fmt])
+    deck_id = ready_deck(files[fmt])
     slides = services.content.slides(deck_id)
     assert len(slides) == len(SLIDES)
     said = [unicodedata.normalize("NFC", f"{s.title}\n{s.text}") for s in slides]
@@ -106,11 +106,11 @@ def test_unicode_deck_ingests_and_is_found_by_its_words(
 
 
 def test_lone_surrogates_from_pdfium_are_replaced_in_slides_titles_and_notes(
-    services: Services, tmp_path: Path
+    services: Services, tmp_path: Path, ready_deck: Callable[..., str]
 ) -> None:
     """They used to fail the job with an internal error (the tokenizer refuses them while indexing)."""
     deck = surrogates_pdf(tmp_path)
-    deck_id = ingest_ready(services, deck, surrogates_pdf(tmp_path, "notes.pdf"))
+    deck_id = ready_deck(deck, surrogates_pdf(tmp_path, "notes.pdf"))
     (slide,) = services.content.slides(deck_id)
     assert slide.text == f"plain text line\nx\U0001d400y {REPLACEMENT} z {REPLACEMENT}\n\U0001f600"
     assert services.decks.get(deck_id).title == f"T{REPLACEMENT}"

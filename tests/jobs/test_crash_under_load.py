@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -181,11 +180,8 @@ def stored_turns(home: Path, conversation_id: str) -> list[tuple[str, str]]:
 
 
 def test_a_server_killed_under_load_loses_nothing_it_accepted_or_answered(
-    tmp_path: Path, decks_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, decks_dir: Path
 ) -> None:
-    # open_services points this process's temp files into its home; give them back after the test.
-    monkeypatch.setenv("TMPDIR", tempfile.gettempdir())
-    monkeypatch.setattr(tempfile, "tempdir", None)
     home = tmp_path / "home"
     ready = cli_add(home, decks_dir / READY_DECK, "--visibility", "public")
     slug, questions = str(ready["slug"]), questions_for(decks_dir, READY_DECK)

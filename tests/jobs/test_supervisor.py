@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from deckchat.bootstrap import bootstrap
+from deckchat.core.deck import JobStatus
 from deckchat.ingest.validate import SourceFile
 from deckchat.jobs.supervisor import Supervisor
 from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
-from deckchat.store import jobs
 from deckchat.store.tables import JobRow
 from tests.ingest.hostile import pages_pdf
 from tests.live import worker_pids
@@ -25,7 +26,7 @@ def _wait_for_end(services: Services, job_id: str, timeout: float = 120) -> JobR
         with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
             session.expunge(job)
-        if job.status in (jobs.DONE, jobs.FAILED):
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
             return job
         time.sleep(0.1)
     raise TimeoutError(job_id)
@@ -33,7 +34,8 @@ def _wait_for_end(services: Services, job_id: str, timeout: float = 120) -> JobR
 
 def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path: Path) -> None:
     # Half a second is less than a worker takes to start, so every job overruns it.
-    services = open_services(Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None))  # type: ignore[call-arg]
+    settings = Settings(home=tmp_path / "home", job_timeout_s=0.5, _env_file=None)  # type: ignore[call-arg]
+    services = open_services(bootstrap(settings).settings)  # as serve starts it
     supervisor = Supervisor(services.settings, services.db, services.scratch)
     supervisor.start()
     try:
@@ -44,7 +46,7 @@ def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path
         time.sleep(1.5)  # three supervisor polls: time enough to (wrongly) claim the job again
         with services.db.read() as session:
             job = session.get_one(JobRow, job_id)
-            assert (job.status, job.error_code, job.attempts) == (jobs.FAILED, "ingest_timeout", 1)
+            assert (job.status, job.error_code, job.attempts) == (JobStatus.FAILED, "ingest_timeout", 1)
             assert job.lease_until is None
         error = services.decks.get(deck_id).error
         assert error is not None and error.code == "ingest_timeout"

@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 import torch
 
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions, Settings
 
 # Belt and braces: every load already passes local_files_only; this keeps anything else offline too.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CONVERT = (
     "from deckchat.llm import smollm2; from deckchat.settings import Settings; "
-    "print(smollm2.ensure_converted(Settings()))"
+    "print(smollm2.ensure_converted(Settings().llm_options))"
 )
 
 
 @pytest.fixture(scope="session")
-def llm_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def llm_options(tmp_path_factory: pytest.TempPathFactory) -> LlmOptions:
     """A home with the default model converted, by two processes racing for it: without the lock
     the second rename would fail and one of them would exit non-zero. A killed conversion's temp
     dir is lying there too; the winner clears it."""
@@ -36,14 +36,14 @@ def llm_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     outputs = [racer.communicate(timeout=300)[0].strip() for racer in racers]
     assert [racer.returncode for racer in racers] == [0, 0]
     assert outputs[0] == outputs[1] == str(home / "models" / "smollm2-135m-instruct")
-    return Settings(home=home)
+    return Settings(home=home).llm_options
 
 
 @pytest.fixture(scope="session")
-def converted(llm_settings: Settings) -> Path:
+def converted(llm_options: LlmOptions) -> Path:
     from deckchat.llm import smollm2
 
-    return smollm2.converted_dir(llm_settings)
+    return smollm2.converted_dir(llm_options)
 
 
 @pytest.fixture(scope="session")

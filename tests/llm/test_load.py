@@ -24,17 +24,17 @@ def reply(model: object, tokenizer: object) -> list[str]:
 
 @pytest.mark.slow
 def test_offloaded_model_answers_like_the_resident_one(tiny_model: Path, tmp_path: Path) -> None:
-    settings = Settings(home=tmp_path / "home")
+    options = Settings(home=tmp_path / "home").llm_options
     expected = reply(*load_causal_lm(tiny_model, dtype=torch.float32))
     # Room for the embedding and a layer or two: accelerate spills the other layers to "disk".
     budget = EMBED_BYTES + LAYER_BYTES * 5 // 2
     model, tokenizer = load_causal_lm(
-        tiny_model, device_map="auto", max_memory={"cpu": budget}, dtype=torch.float32, settings=settings
+        tiny_model, device_map="auto", max_memory={"cpu": budget}, dtype=torch.float32, options=options
     )
     layers = {name: where for name, where in model.hf_device_map.items() if name.startswith("model.layers.")}
     assert model.hf_device_map["model.embed_tokens"] == "cpu"
     assert {"cpu", "disk"} <= set(layers.values()), model.hf_device_map
-    assert (settings.home / "offload" / safe_name(tiny_model)).is_dir()
+    assert (options.offload_root / safe_name(tiny_model)).is_dir()
     assert reply(model, tokenizer) == expected
     assert len(set(expected)) > 3  # a real sequence, not one token repeated
 
@@ -71,7 +71,7 @@ def test_hf_generator_takes_the_big_model_options_and_refuses_what_cannot_fit(
 
     too_small = Settings(home=tmp_path / "home", llm_max_memory="cpu=1MiB,disk=1MiB", llm_dtype="float32")
     with pytest.raises(DeckchatError, match=r"needs \d+\.\d GB; CPU\+disk budget is 0\.0 GB") as caught:
-        make_generator(f"hf:{tiny_model}", too_small)
+        make_generator(f"hf:{tiny_model}", too_small.llm_options)
     assert caught.value.code == "model_too_big"
     assert not (tmp_path / "home" / "offload").exists()  # refused before anything was loaded
 
@@ -80,7 +80,7 @@ def test_hf_generator_takes_the_big_model_options_and_refuses_what_cannot_fit(
     tight = Settings(
         home=tmp_path / "home", llm_max_memory=f"cpu={budget}", llm_dtype="float32", llm_offload_folder=folder
     )
-    generator = make_generator(f"hf:{tiny_model}", tight)
+    generator = make_generator(f"hf:{tiny_model}", tight.llm_options)
     assert isinstance(generator, LocalGenerator) and folder.is_dir()  # the offload folder given
     assert "disk" in set(generator.model.hf_device_map.values())  # layers beyond the budget
     expected = reply(*load_causal_lm(tiny_model, dtype=torch.float32))

@@ -12,7 +12,7 @@ from deckchat.llm.base import Message
 from deckchat.llm.load import load_causal_lm
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.registry import make_generator
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions
 
 pytestmark = pytest.mark.slow
 
@@ -46,8 +46,8 @@ def test_pieces_join_to_the_decoded_reply(tiny: LocalGenerator) -> None:
     assert all(pieces)
 
 
-def test_concurrent_streams_share_one_model(llm_settings: Settings) -> None:
-    generator = make_generator("default", llm_settings)
+def test_concurrent_streams_share_one_model(llm_options: LlmOptions) -> None:
+    generator = make_generator("default", llm_options)
     question = [Message("user", "What is a slide deck?")]
     expected = list(generator.stream(question, max_tokens=12))
     results: list[list[str]] = []

@@ -32,7 +32,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 
 def test_streams_a_reply(llama_server: tuple[str, str], tmp_path: Path) -> None:
     base_url, model_id = llama_server
-    generator = make_generator(f"openai:{base_url}", Settings(home=tmp_path), model=model_id)
+    generator = make_generator(f"openai:{base_url}", Settings(home=tmp_path).llm_options, model=model_id)
     assert generator.name == f"openai:{base_url} model={model_id}"
     pieces = list(generator.stream(QUESTION, max_tokens=16))
     assert len(pieces) > 3

@@ -38,7 +38,7 @@ def offloaded(model_dir: Path, tmp_path: Path, executor: str) -> Any:
         max_memory={"cpu": total // 2},
         offload_folder=tmp_path / f"offload-{executor}",
         dtype=torch.float32,
-        settings=Settings(home=tmp_path / "home"),
+        options=Settings(home=tmp_path / "home").llm_options,
         executor=executor,
     )
 
@@ -154,7 +154,7 @@ def test_on_a_gpu_the_prefetcher_copies_on_a_side_stream_and_matches(model_dir: 
             max_memory={0: total // 3, "cpu": total // 3},
             offload_folder=tmp_path / f"gpu-{executor}",
             dtype=torch.float32,
-            settings=Settings(home=tmp_path / "home"),
+            options=Settings(home=tmp_path / "home").llm_options,
             executor=executor,
         )
         assert {0, "cpu", "disk"} <= set(model.hf_device_map.values())

@@ -99,7 +99,7 @@ def test_sharded_model_loads_with_disk_offload_and_gives_the_same_logits(
             max_memory=budget,
             offload_folder=tmp_path / f"offload-{executor}",
             dtype=torch.float32,
-            settings=Settings(home=tmp_path / "home"),
+            options=Settings(home=tmp_path / "home").llm_options,
             executor=executor,
         )
         assert "disk" in set(offloaded.hf_device_map.values()), offloaded.hf_device_map

@@ -13,7 +13,7 @@ from deckchat.llm import smollm2
 from deckchat.llm.base import Message
 from deckchat.llm.load import load_causal_lm
 from deckchat.llm.local import LocalGenerator
-from deckchat.settings import Settings
+from deckchat.settings import LlmOptions
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +36,9 @@ def test_converted_dir_is_a_sharded_transformers_model(converted: Path) -> None:
     assert leftovers == [".smollm2-135m-instruct.lock"]  # no half-written temp dirs
 
 
-def test_second_call_reuses_the_conversion(llm_settings: Settings, converted: Path) -> None:
+def test_second_call_reuses_the_conversion(llm_options: LlmOptions, converted: Path) -> None:
     before = {p.name: p.stat().st_mtime_ns for p in converted.iterdir()}
-    assert smollm2.ensure_converted(llm_settings) == converted
+    assert smollm2.ensure_converted(llm_options) == converted
     assert {p.name: p.stat().st_mtime_ns for p in converted.iterdir()} == before
 
 

@@ -252,7 +252,7 @@ def other_deck_only_words(site: Site, questions: list[str]) -> set[str]:
     mine = " ".join(s["title"] + " " + s["text"] + " " + s["notes"] for s in slides_of(site, site.hostile))
     notes = httpx.get(f"{site.server.url}/api/decks/{site.hostile['id']}/notes", timeout=10).json()
     only = words(normal) - words(mine) - words(json.dumps(notes)) - words(" ".join(questions))
-    only -= words(f"{DECLINE} The closest slides are")
+    only -= words(f"{DECLINE} The deck doesn't mention. The closest it comes is slide")
     assert {"changi", "heathrow", "schiphol", "dataframe"} & only, only
     return only
 

@@ -16,7 +16,7 @@ export const DECK: Deck = {
   source_format: "pptx",
   url: "/d/pandas",
   thumbnail: "/media/t1.webp",
-  progress: { job_id: null, stage: "ready", done: 4, total: 4 },
+  progress: { job_id: null, stage: "done", done: 4, total: 4 },
   error: null,
   created_at: "2025-01-01T00:00:00Z",
   notes_mode: "public",

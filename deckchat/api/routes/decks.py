@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -16,20 +16,21 @@ from sse_starlette import EventSourceResponse
 
 from deckchat.api.auth import Caller, CallerDep, OwnDeck, UserDep, ViewDeck
 from deckchat.api.deps import ContentDep, DecksDep, ScratchDep, SettingsDep, SupervisorDep
-from deckchat.api.schemas import DeckChanges, DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
+from deckchat.api.schemas import DeckCreated, DeckList, DeckOut, ErrorBody, NotesList, SlideList
 from deckchat.api.uploads import receive_upload
 from deckchat.core.access import is_owner
+from deckchat.core.chat import NotesMode
+from deckchat.core.deck import DeckFormat, DeckStatus, Visibility
 from deckchat.core.errors import InvalidInput
 from deckchat.core.expiry import parse_expiry
+from deckchat.services.changes import DeckChanges, sent_changes
 from deckchat.services.deck_access import facts_of
-from deckchat.services.decks import DeckChanges as ServiceChanges
 from deckchat.services.views import DeckView
 
 router = APIRouter(prefix="/api/decks", tags=["decks"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 415, 422)
 }
-_VISIBILITIES = {"public", "unlisted", "private", "password"}
 _PROGRESS_POLL_S = 0.3
 # The route parses its multipart body as a stream (see uploads.py), so FastAPI cannot infer it.
 _properties: dict[str, Any] = {
@@ -37,7 +38,7 @@ _properties: dict[str, Any] = {
     "notes": {"type": "array", "items": {"type": "string", "format": "binary"}},
     "title": {"type": "string"},
     "description": {"type": "string"},
-    "visibility": {"type": "string", "enum": sorted(_VISIBILITIES)},
+    "visibility": {"type": "string", "enum": [v.value for v in Visibility]},
     "password": {"type": "string", "description": "For the password visibility."},
     "expires_at": {"type": "string", "format": "date-time", "description": "When the link stops working."},
 }
@@ -68,12 +69,12 @@ _VERSION_BODY = {
         },
     }
 }
-_MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "ppt": "application/vnd.ms-powerpoint",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "key": "application/x-iwork-keynote-sffkey",
+_MEDIA_TYPES: dict[str, str] = {
+    DeckFormat.PDF: "application/pdf",
+    DeckFormat.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    DeckFormat.PPT: "application/vnd.ms-powerpoint",
+    DeckFormat.ODP: "application/vnd.oasis.opendocument.presentation",
+    DeckFormat.KEY: "application/x-iwork-keynote-sffkey",
 }
 
 
@@ -91,11 +92,7 @@ async def upload_deck(
     background; watch `/progress`."""
     with scratch.folder() as folder:
         upload = await receive_upload(request, folder, settings)
-        visibility = upload.fields.get("visibility") or "unlisted"
-        if visibility not in _VISIBILITIES:
-            raise InvalidInput(
-                "visibility must be public, unlisted, private or password.", code="invalid_visibility"
-            )
+        visibility = _visibility(upload.fields.get("visibility"))
         assert upload.deck is not None
         deck_id, job_id = await run_in_threadpool(
             decks.add,
@@ -112,6 +109,16 @@ async def upload_deck(
         supervisor.wake()
     view = await run_in_threadpool(decks.get, deck_id)
     return DeckCreated(id=view.id, slug=view.slug, job_id=job_id, status=view.status, url=view.url)
+
+
+def _visibility(text: str | None) -> Visibility:
+    try:
+        return Visibility(text or Visibility.UNLISTED)
+    except ValueError:
+        *others, last = (v.value for v in Visibility)
+        raise InvalidInput(
+            f"visibility must be {', '.join(others)} or {last}.", code="invalid_visibility"
+        ) from None
 
 
 def _expiry(text: str | None) -> datetime | None:
@@ -134,9 +141,7 @@ async def get_deck(deck: ViewDeck) -> DeckOut:
 async def change_deck(deck: OwnDeck, changes: DeckChanges, decks: DecksDep) -> DeckOut:
     """Change the title, description, visibility, password, expiry, notes mode or whether the original
     may be downloaded. Fields left out stay; `expires_at: null` removes the expiry."""
-    sent = changes.model_dump(exclude_unset=True)
-    fields = cast(ServiceChanges, {k: v for k, v in sent.items() if v is not None or k == "expires_at"})
-    return DeckOut.model_validate(await run_in_threadpool(decks.update, deck.id, fields))
+    return DeckOut.model_validate(await run_in_threadpool(decks.update, deck.id, sent_changes(changes)))
 
 
 @router.post(
@@ -199,7 +204,7 @@ async def get_notes(deck: ViewDeck, caller: CallerDep, content: ContentDep) -> N
 
 
 def _notes_shown(deck: DeckView, caller: Caller) -> bool:
-    return bool(deck.notes_mode == "public" or is_owner(caller.client, facts_of(deck)))
+    return bool(deck.notes_mode == NotesMode.PUBLIC or is_owner(caller.client, facts_of(deck)))
 
 
 @router.delete("/{ref}", status_code=204, responses=_ERRORS)
@@ -224,7 +229,7 @@ async def deck_progress(deck: ViewDeck, decks: DecksDep) -> EventSourceResponse:
             if state != last:
                 last = state
                 payload = json.dumps(deck.model_dump(mode="json"))
-                if deck.status in ("ready", "failed"):
+                if deck.status in (DeckStatus.READY, DeckStatus.FAILED):
                     yield {"event": deck.status, "data": payload}
                     return
                 yield {"event": "progress", "data": payload}

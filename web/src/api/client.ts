@@ -6,13 +6,16 @@ import { errorMessage } from "./errors";
 import type { components, paths } from "./schema";
 
 export type Deck = components["schemas"]["DeckOut"];
-export type Slide = components["schemas"]["SlideOut"];
+export type Slide = components["schemas"]["SlideView"];
 export type DeckCreated = components["schemas"]["DeckCreated"];
 export type DeckChanges = components["schemas"]["DeckChanges"];
 export type Progress = components["schemas"]["Progress"];
 export type Analytics = components["schemas"]["Analytics"];
-export type NotesMode = Deck["notes_mode"];
-export type Visibility = Deck["visibility"];
+// The server's enums (deckchat/core), by name: a value added there reaches these unions through `npm run gen`.
+export type NotesMode = components["schemas"]["NotesMode"];
+export type Visibility = components["schemas"]["Visibility"];
+export type DeckStatus = components["schemas"]["DeckStatus"];
+export type Stage = components["schemas"]["Stage"];
 
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 // Every change made while signed in carries the session's CSRF token; a deck that turns the viewer away

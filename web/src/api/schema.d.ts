@@ -393,8 +393,7 @@ export interface components {
              * @description When the link stops working for viewers; send null to remove the expiry.
              */
             expires_at?: string | null;
-            /** Notes Mode */
-            notes_mode?: ("hidden" | "private" | "public") | null;
+            notes_mode?: components["schemas"]["NotesMode"] | null;
             /**
              * Password
              * @description The password viewers enter (password visibility).
@@ -402,8 +401,7 @@ export interface components {
             password?: string | null;
             /** Title */
             title?: string | null;
-            /** Visibility */
-            visibility?: ("public" | "unlisted" | "private" | "password") | null;
+            visibility?: components["schemas"]["Visibility"] | null;
         };
         /** DeckCreated */
         DeckCreated: {
@@ -413,11 +411,16 @@ export interface components {
             job_id: string;
             /** Slug */
             slug: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["DeckStatus"];
             /** Url */
             url: string;
         };
+        /**
+         * DeckFormat
+         * @description A deck's file format, as its bytes show it; the value is its usual extension.
+         * @enum {string}
+         */
+        DeckFormat: "pdf" | "pptx" | "ppt" | "odp" | "key";
         /** DeckList */
         DeckList: {
             /** Decks */
@@ -452,11 +455,7 @@ export interface components {
             has_password: boolean;
             /** Id */
             id: string;
-            /**
-             * Notes Mode
-             * @enum {string}
-             */
-            notes_mode: "hidden" | "private" | "public";
+            notes_mode: components["schemas"]["NotesMode"];
             progress: components["schemas"]["Progress"];
             /** @description Why the last new version failed; the current one stays. */
             replace_error: components["schemas"]["ErrorDetail"] | null;
@@ -468,13 +467,8 @@ export interface components {
             slug: string;
             /** Source Filename */
             source_filename: string;
-            /** Source Format */
-            source_format: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "processing" | "ready" | "failed";
+            source_format: components["schemas"]["DeckFormat"];
+            status: components["schemas"]["DeckStatus"];
             /** Suggested Questions */
             suggested_questions: string[];
             /** Thumbnail */
@@ -493,17 +487,19 @@ export interface components {
              * @description 1 for the first upload; one more for each replacement that became ready.
              */
             version: number;
-            /**
-             * Visibility
-             * @enum {string}
-             */
-            visibility: "public" | "unlisted" | "private" | "password";
+            visibility: components["schemas"]["Visibility"];
         };
         /** DeckPassword */
         DeckPassword: {
             /** Password */
             password: string;
         };
+        /**
+         * DeckStatus
+         * @description Where a deck's first ingestion is; a ready deck stays ready while a new version is processed.
+         * @enum {string}
+         */
+        DeckStatus: "queued" | "processing" | "ready" | "failed";
         /** ErrorBody */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -520,24 +516,35 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** NotesDocOut */
-        NotesDocOut: {
+        /** NotesDocView */
+        NotesDocView: {
             /** Filename */
             filename: string;
-            /** Format */
-            format: string;
+            format: components["schemas"]["NotesFormat"];
             /** Sections */
-            sections: components["schemas"]["NotesSectionOut"][];
+            sections: components["schemas"]["NotesSectionView"][];
         };
+        /**
+         * NotesFormat
+         * @description A notes document's file format; the value is its usual extension.
+         * @enum {string}
+         */
+        NotesFormat: "md" | "txt" | "docx" | "pdf";
         /** NotesList */
         NotesList: {
             /** Deck Id */
             deck_id: string;
             /** Documents */
-            documents: components["schemas"]["NotesDocOut"][];
+            documents: components["schemas"]["NotesDocView"][];
         };
-        /** NotesSectionOut */
-        NotesSectionOut: {
+        /**
+         * NotesMode
+         * @description How a deck's notes (speaker notes and notes documents) may be used by the chat.
+         * @enum {string}
+         */
+        NotesMode: "hidden" | "private" | "public";
+        /** NotesSectionView */
+        NotesSectionView: {
             /** Heading Path */
             heading_path: string[];
             /** Text */
@@ -549,8 +556,7 @@ export interface components {
             done: number;
             /** Job Id */
             job_id: string | null;
-            /** Stage */
-            stage: string;
+            stage: components["schemas"]["Stage"];
             /** Total */
             total: number;
         };
@@ -584,10 +590,27 @@ export interface components {
             /** Deck Id */
             deck_id: string;
             /** Slides */
-            slides: components["schemas"]["SlideOut"][];
+            slides: components["schemas"]["SlideView"][];
         };
-        /** SlideOut */
-        SlideOut: {
+        /** SlideStats */
+        SlideStats: {
+            /** Number */
+            number: number;
+            /**
+             * Questions
+             * @description Questions asked while viewers were on this slide.
+             */
+            questions: number;
+            /** Title */
+            title: string;
+            /** Views */
+            views: number;
+        };
+        /**
+         * SlideView
+         * @description A slide as clients see it: core's fields, with the URLs of its images in place of their hashes.
+         */
+        SlideView: {
             /** Height */
             height: number;
             /** Image */
@@ -607,20 +630,12 @@ export interface components {
             /** Width */
             width: number;
         };
-        /** SlideStats */
-        SlideStats: {
-            /** Number */
-            number: number;
-            /**
-             * Questions
-             * @description Questions asked while viewers were on this slide.
-             */
-            questions: number;
-            /** Title */
-            title: string;
-            /** Views */
-            views: number;
-        };
+        /**
+         * Stage
+         * @description Ingestion stages, in the order a job passes through them.
+         * @enum {string}
+         */
+        Stage: "queued" | "validate" | "convert" | "render" | "ocr" | "notes" | "index" | "store" | "done";
         /** UnansweredQuestion */
         UnansweredQuestion: {
             /**
@@ -663,6 +678,13 @@ export interface components {
              */
             slide: number;
         };
+        /**
+         * Visibility
+         * @description Who may open a deck: public (listed on its presenter's page), unlisted (anyone with the link),
+         *     private (its presenter alone) or password.
+         * @enum {string}
+         */
+        Visibility: "public" | "unlisted" | "private" | "password";
     };
     responses: never;
     parameters: never;
@@ -787,7 +809,7 @@ export interface operations {
                     password?: string;
                     title?: string;
                     /** @enum {string} */
-                    visibility?: "password" | "private" | "public" | "unlisted";
+                    visibility?: "public" | "unlisted" | "private" | "password";
                 };
             };
         };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Stage } from "../api/client";
 import { stageStates } from "./stages";
 
-const states = (stage: string, done = 0, total = 0) =>
+const states = (stage: Stage, done = 0, total = 0) =>
   stageStates({ stage, done, total }).map(({ stage, state, fraction }) => `${stage}:${state}:${fraction}`);
 
 describe("stageStates", () => {

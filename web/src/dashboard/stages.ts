@@ -1,7 +1,7 @@
 /** The ingestion stages a job reports (deckchat/core/deck.py Stage), as a list of bars to draw. */
-import type { Progress } from "../api/client";
+import type { Progress, Stage } from "../api/client";
 
-export const STAGES = [
+export const STAGES: readonly { stage: Exclude<Stage, "queued" | "done">; label: string }[] = [
   { stage: "validate", label: "Check the file" },
   { stage: "convert", label: "Convert" },
   { stage: "render", label: "Render slides" },
@@ -9,10 +9,10 @@ export const STAGES = [
   { stage: "notes", label: "Read notes" },
   { stage: "index", label: "Make it searchable" },
   { stage: "store", label: "Save" },
-] as const;
+];
 
 export type StageState = {
-  stage: string;
+  stage: Stage;
   label: string;
   state: "done" | "active" | "waiting";
   /** 0..1, or null while the stage has no count yet (an indeterminate bar). */

@@ -57,7 +57,8 @@ def test_grounded_answers_meet_the_thresholds(services: Services, decks_dir: Pat
         assert set(result) >= {"deck", "question", "answer", "citations", "refused", "latency_ms"}
         assert result["llm"].startswith(llm)
         if result["refused"]:
-            assert result["citations"] == [] and result["answer"].startswith("The deck doesn't say.")
+            assert result["citations"] == []
+            assert result["answer"].startswith(("The deck doesn't say.", "The deck doesn't mention "))
         else:
             assert result["citations"], result
 

@@ -29,10 +29,10 @@ def _ingested() -> Deck:
             f"text {n}",
             "notes" if n == 2 else "",
             n == 3,
-            f"{n}" * 64,
-            f"{n + 3}" * 64,
             1600,
             900,
+            image_hash=f"{n}" * 64,
+            thumb_hash=f"{n + 3}" * 64,
         )
         for n in (1, 2, 3)
     ]

@@ -47,7 +47,7 @@ def test_json_answers_cite_slides(client: TestClient, deck: dict[str, Any]) -> N
 def test_unanswerable_questions_are_refused(client: TestClient, deck: dict[str, Any]) -> None:
     reply = _ask(client, deck["id"], question="What was Microsoft's revenue in 2016?")
     assert reply["refused"] and reply["citations"] == []
-    assert reply["answer"].startswith("The deck doesn't say.")
+    assert reply["answer"].startswith(("The deck doesn't say.", "The deck doesn't mention"))
 
 
 def test_events_stream_tokens_then_the_answer(client: TestClient, deck: dict[str, Any]) -> None:

@@ -1,0 +1,113 @@
+"""Tests mirror the package: deckchat/<package>/<module>.py is tested in tests/<package>/test_<module>.py
+(deckchat/<module>.py in tests/test_<module>.py), so the tests of a module are found by its name.
+
+A module without a mirror must be named below: in LOGIC_FREE when it has no logic of its own to test,
+or in NOT_YET_MIRRORED when its tests still live in other modules. That second list only shrinks: move
+a module's tests into its mirror and delete its line (the test below says when a line is stale)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "deckchat"
+
+# Declarations and wiring: what they say is checked where it is used.
+LOGIC_FREE = {
+    "api/deps.py": "typed aliases that hand routes what app.state holds",
+    "cli/state.py": "the settings, services and accounts a command uses, each made once",
+    "core/errors.py": "the error classes: a code, a status, a sentence",
+    "core/limits.py": "the upload limits' defaults, as plain data",
+    "core/ports.py": "the Protocols stages write to, and a do-nothing progress sink",
+    "llm/base.py": "the generator Protocol and its Message",
+    "services/app_services.py": "the composition root: builds each service once from the settings",
+    "store/tables.py": "SQLAlchemy table declarations (tests/store exercises them on both databases)",
+}
+
+# Modules with logic whose tests are still elsewhere: module -> where they are today.
+NOT_YET_MIRRORED = {
+    "api/app.py": "tests/api/test_access.py (every route has a rule), test_uploads.py",
+    "api/auth.py": "tests/api/test_access.py, test_chat_limits.py",
+    "api/body_limit.py": "tests/api/test_uploads.py, test_hostile_uploads.py",
+    "api/errors.py": "the error bodies asserted throughout tests/api",
+    "api/headers.py": "tests/web/test_hostile_site.py",
+    "api/limits.py": "tests/api/test_chat_limits.py",
+    "api/routes/access.py": "tests/api/test_access.py, tests/web/test_access_site.py",
+    "api/routes/analytics.py": "tests/api/test_deck_settings_api.py, tests/web/test_dashboard_site.py",
+    "api/routes/media.py": "tests/api/test_access.py, tests/api/test_media_cache.py",
+    "api/routes/site.py": "tests/web (the built front end)",
+    "api/schemas.py": "tests/api/test_expiry.py, test_schema_fuzz.py",
+    "chat/evidence.py": "tests/api/test_notes_privacy.py, tests/test_evaluate.py",
+    "chat/prompt.py": "tests/chat/test_answer.py, test_prompt_injection.py",
+    "chat/suggest.py": "tests/api/routes/test_chat.py, tests/web/test_chat_site.py",
+    "cli/chat.py": "tests/cli/test_cli.py",
+    "cli/decks.py": "tests/cli/test_cli.py",
+    "cli/evaluate.py": "tests/test_evaluate.py",
+    "cli/main.py": "tests/cli/test_cli.py",
+    "cli/models.py": "tests/cli/test_model_cli.py",
+    "cli/output.py": "tests/cli/test_cli.py",
+    "cli/users.py": "tests/cli/test_cli.py, tests/web/test_access_site.py",
+    "core/chat.py": "tests/chat/*, tests/core/test_chunking.py",
+    "core/deck.py": "tests/ingest/*, tests/store/test_decks.py",
+    "demo/build.py": "none yet: `deckchat serve --demo` is run by hand",
+    "demo/install.py": "none yet: `deckchat serve --demo` is run by hand",
+    "index/bert.py": "tests/index/test_embed.py (the embedder runs on it)",
+    "index/deck_index.py": "tests/index/test_retrieval.py, test_answerability.py",
+    "index/language.py": "tests/index/test_tokens.py, test_embed.py",
+    "index/prepare.py": "tests/index/test_retrieval.py",
+    "jobs/progress.py": "tests/jobs/test_crash_recovery.py, test_crash_under_load.py",
+    "jobs/worker.py": "tests/jobs/test_supervisor.py, test_crash_recovery.py",
+    "llm/bandwidth.py": "tests/llm/test_plan.py, tests/cli/test_model_cli.py",
+    "llm/blocks.py": "tests/llm/test_plan.py, test_prefetch.py",
+    "llm/cpu_int8.py": "tests/llm/test_registry.py (the default generator on a CPU)",
+    "llm/llamacpp.py": "bench/chat.py only (the baseline it measures against)",
+    "llm/modelbench.py": "tests/cli/test_model_cli.py",
+    "llm/resolve.py": "tests/llm/test_registry.py, tests/cli/test_cli.py",
+    "llm/sources.py": "tests/llm/test_shard.py, test_shard_memory.py",
+    "llm/speed.py": "tests/cli/test_model_cli.py",
+    "llm/synthetic.py": "tests/llm/test_prefetch.py, tests/cli/test_model_cli.py",
+    "llm/tensorfile.py": "tests/llm/test_shard.py, test_prefetch.py",
+    "services/analytics.py": "tests/api/test_deck_settings_api.py, tests/web/test_dashboard_site.py",
+    "services/chat.py": "tests/chat/*, tests/services/test_indexing.py",
+    "services/access_cache.py": "tests/api/test_access.py (image and deck access after each change)",
+    "services/deck_access.py": "tests/api/test_access.py, tests/api/test_expiry.py",
+    "services/deck_content.py": "tests/api/routes/test_decks.py, tests/ingest/test_real_decks.py",
+    "services/decks.py": "tests/api/routes/test_decks.py, tests/api/test_deck_settings_api.py, tests/jobs/*",
+    "services/lookup.py": "tests/api/routes/test_decks.py, tests/api/routes/test_chat.py",
+    "services/views.py": "tests/api/routes/test_decks.py, tests/ingest/test_real_decks.py",
+    "settings.py": "tests/api/test_uploads.py, tests/cli/test_cli.py",
+    "store/accounts.py": "tests/services/test_accounts.py",
+    "store/analytics.py": "tests/api/test_deck_settings_api.py",
+    "store/conversations.py": "tests/store/test_decks.py, tests/jobs/test_crash_under_load.py",
+    "store/db.py": "tests/store/test_decks.py, test_jobs.py",
+}
+
+
+def modules() -> set[str]:
+    """Every module of the package, relative to it; Alembic's migration scripts are run, not tested
+    one by one (the store tests migrate both databases from empty)."""
+    return {
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "__init__.py" and "migrations" not in path.parts and "web_dist" not in path.parts
+    }
+
+
+def mirror(module: str) -> Path:
+    path = Path(module)
+    return REPO / "tests" / path.parent / f"test_{path.name}"
+
+
+def test_every_module_has_a_mirror_test_module_or_a_reason() -> None:
+    lacking = {m for m in modules() if not mirror(m).is_file()}
+    unexplained = sorted(lacking - LOGIC_FREE.keys() - NOT_YET_MIRRORED.keys())
+    assert not unexplained, "write these test modules: " + ", ".join(
+        mirror(m).relative_to(REPO).as_posix() for m in unexplained
+    )
+
+
+def test_the_lists_name_only_modules_that_exist_and_still_lack_a_mirror() -> None:
+    listed = LOGIC_FREE.keys() | NOT_YET_MIRRORED.keys()
+    assert not LOGIC_FREE.keys() & NOT_YET_MIRRORED.keys()
+    stale = sorted(m for m in listed if m not in modules() or mirror(m).is_file())
+    assert not stale, f"delete these lines from tests/test_mirror.py: {stale}"
