@@ -44,8 +44,6 @@ NOT_YET_MIRRORED = {
     "cli/models.py": "tests/cli/test_model_cli.py",
     "cli/output.py": "tests/cli/test_cli.py",
     "cli/users.py": "tests/cli/test_cli.py, tests/web/test_access_site.py",
-    "demo/build.py": "none yet: `deckchat serve --demo` is run by hand",
-    "demo/install.py": "none yet: `deckchat serve --demo` is run by hand",
     "jobs/progress.py": "tests/jobs/test_crash_recovery.py, test_crash_under_load.py",
     "jobs/worker.py": "tests/jobs/test_supervisor.py, test_crash_recovery.py",
     "services/analytics.py": "tests/api/test_deck_settings_api.py, tests/web/test_dashboard_site.py",
