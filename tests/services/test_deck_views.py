@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from deckchat.core.deck import DeckStatus
+from deckchat.core.deck import DeckStatus, JobStatus
 from deckchat.services.accounts import Accounts
 from deckchat.services.app_services import Services
 from deckchat.services.views import DeckView, media_url
@@ -109,9 +109,9 @@ def _check_views(services: Services, views: list[DeckView]) -> None:
             slides = deck_rows.load_slides(session, view.id)
             assert job is not None and view.progress.job_id == job.id
             assert view.thumbnail == (media_url(slides[0].thumb_hash) if slides else None)
-            pending = new_version is not None and new_version.status == jobs.QUEUED
+            pending = new_version is not None and new_version.status == JobStatus.QUEUED
             assert (view.replacing is not None) == pending
             assert view.replacing is None or view.replacing.job_id == new_version.id  # type: ignore[union-attr]
-            failed = new_version is not None and new_version.status == jobs.FAILED
+            failed = new_version is not None and new_version.status == JobStatus.FAILED
             assert (view.replace_error is not None) == failed
             assert view.url == f"{services.settings.base_url}/d/{session.get_one(DeckRow, view.id).slug}"

@@ -1,4 +1,5 @@
-"""Retrieval on the 12 real decks with the real embedders, scored against qa.jsonl.
+"""DeckIndex: retrieval on the 12 real decks with the real embedders, scored against qa.jsonl; notes
+modes, the viewer's slide, serialisation and stale indexes.
 
 Measured when written (printed with -s): recall@1 0.75, @3 0.89, @5 0.92, MRR 0.82 over the 36
 answerable questions; the bounds below leave a margin for model and extraction drift.
