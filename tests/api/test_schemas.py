@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from deckchat.api.app import create_app
+from deckchat.bootstrap import bootstrap
 from deckchat.core.chat import NotesMode
 from deckchat.core.deck import DeckFormat, DeckStatus, NotesFormat, SlideContent, Stage, Visibility
 from deckchat.services.views import SlideView
@@ -21,7 +22,8 @@ ENUMS: list[type[StrEnum]] = [Visibility, NotesMode, DeckStatus, Stage, DeckForm
 @pytest.fixture(scope="module")
 def openapi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("home")
-    return create_app(Settings(home=home, database_url=f"sqlite:///{home / 'd.db'}")).openapi()
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'd.db'}")
+    return create_app(bootstrap(settings)).openapi()
 
 
 def _components(openapi: dict[str, Any]) -> dict[str, Any]:
