@@ -83,7 +83,7 @@ def test_pdf_slides_with_a_text_layer_keep_it(ingested: dict[str, list[SlideView
     for name in (n for n in ingested if n.endswith(".pdf")):
         for slide, layer in zip(ingested[name], _pdf_page_texts(decks_dir / name), strict=True):
             if _visible(layer) >= MIN_CHARS:
-                assert not slide.ocr, (name, slide.number)
+                # Kept, and first: OCR (of a slide whose pictures hold words) only adds lines after it.
                 words = [w for w in layer.split() if len(w) > 3][:3]
                 assert all(w in slide.title + " " + slide.text for w in words), (name, slide.number, words)
 
@@ -94,7 +94,7 @@ def test_pptx_slides_with_text_keep_it(ingested: dict[str, list[SlideView]], dec
         for slide, source in zip(ingested[name], prs.slides, strict=True):
             shape_text = " ".join(s.text_frame.text for s in source.shapes if s.has_text_frame)
             if _visible(shape_text) >= MIN_CHARS:
-                assert not slide.ocr and _visible(slide.title + slide.text) >= MIN_CHARS, (name, slide.number)
+                assert _visible(slide.title + slide.text) >= MIN_CHARS, (name, slide.number)
 
 
 def test_image_only_slides_are_ocrd(ingested: dict[str, list[SlideView]]) -> None:
@@ -110,7 +110,8 @@ def test_image_only_slides_are_ocrd(ingested: dict[str, list[SlideView]]) -> Non
     }
     for (name, number), phrase in expected.items():
         slide = ingested[name][number - 1]
-        assert slide.ocr and phrase in slide.text, (name, number, slide.text)
+        # A line OCR reads that the text layer already has (the title) is not added twice.
+        assert slide.ocr and phrase in f"{slide.title}\n{slide.text}", (name, number, slide.text)
     # Photos without any words stay empty rather than collecting stray glyphs.
     photo = ingested["cncf-what-is-cloud-native-2016.pdf"][8]
     assert photo.ocr and photo.text == ""
