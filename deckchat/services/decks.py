@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from deckchat.core.deck import DeckStatus, JobStatus, Visibility
+from deckchat.core.deck import DeckStatus, JobStatus, NotesFormat, Visibility
 from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.core.limits import Limits
 from deckchat.core.text import display_name
@@ -75,10 +75,7 @@ class DeckService:
         # Blobs first, rows second: a crash in between leaves an unreferenced file, never a row
         # pointing at nothing.
         source_hash = self._blobs.put_file(deck.path)
-        notes_rows = tuple(
-            deck_rows.NewNotes(item.filename, fmt_, self._blobs.put_file(item.path))
-            for item, fmt_ in zip(notes, notes_formats, strict=True)
-        )
+        notes_rows = self._store_notes(notes, notes_formats)
         new = deck_rows.NewDeck(
             title=display_name(title or "") or Path(deck.filename).stem,
             description=display_name(description, multiline=True),
@@ -98,6 +95,15 @@ class DeckService:
             if worker:
                 row.status = DeckStatus.PROCESSING
             return row.id, job.id
+
+    def _store_notes(
+        self, notes: Sequence[SourceFile], formats: Sequence[NotesFormat]
+    ) -> tuple[deck_rows.NewNotes, ...]:
+        """Each checked notes file into the blob store, as the rows that will point at it."""
+        return tuple(
+            deck_rows.NewNotes(item.filename, fmt, self._blobs.put_file(item.path))
+            for item, fmt in zip(notes, formats, strict=True)
+        )
 
     def get(self, ref: str) -> DeckView:
         """A deck by id or slug. A ready deck's view is remembered like ``image_decks``' answers (every
@@ -146,10 +152,7 @@ class DeckService:
         if owner_id is not None:
             self._quota.check(owner_id, deck.path.stat().st_size, new_deck=False)
         source_hash = self._blobs.put_file(deck.path)
-        new_notes = tuple(
-            deck_rows.NewNotes(item.filename, fmt_, self._blobs.put_file(item.path))
-            for item, fmt_ in zip(notes, notes_formats, strict=True)
-        )
+        new_notes = self._store_notes(notes, notes_formats)
         replacement = deck_rows.replacement_of(
             source_hash, deck.filename, fmt, deck.path.stat().st_size, new_notes
         )
