@@ -71,8 +71,9 @@ def extract(question: str, hits: list[Hit]) -> Extract:
     ranked = rank_sentences(question, hits)
     if not ranked:
         return Extract("", [], [])
-    if asks_for_summary(question):
-        return _summary(ranked)
+    summary = _summary(ranked) if asks_for_summary(question) else None
+    if summary is not None:
+        return summary
     chosen = _chosen_chunks(ranked)
     passages = _within_budget([_passage(chunk, ranked) for chunk in chosen])
     passages[0] = _lead_first(passages[0], ranked[0][1])
@@ -81,19 +82,17 @@ def extract(question: str, hits: list[Hit]) -> Extract:
     return Extract(_cited_text(passages), citations, [c for c in chosen if c in kept])
 
 
-def _summary(ranked: list[tuple[float, Sentence]]) -> Extract:
-    """One line per slide on the question's topic, in deck order: its title and its best line, cited."""
+def _summary(ranked: list[tuple[float, Sentence]]) -> Extract | None:
+    """One line per slide on the question's topic, in deck order: its title and its best line, cited.
+    None when one slide holds it all: that is quoted as any answer is."""
     best_chunk = max(s.chunk_score for _, s in ranked)
     lines: dict[int, Sentence] = {}
     for _, sentence in ranked:  # best first, so each slide's first sentence is its best
         strong = sentence.chunk_score >= _SUMMARY_RATIO * best_chunk
         if sentence.slide and strong and sentence.slide not in lines and len(lines) < _SUMMARY_SLIDES:
-            lines.setdefault(sentence.slide, sentence)
-    if len(lines) < 2:  # one slide holds it all: quote it as any answer would
-        chosen = _chosen_chunks(ranked)
-        passages = _within_budget([_passage(chunk, ranked) for chunk in chosen])
-        citations = citations_for([s for p in passages for s in p], ranked)
-        return Extract(_cited_text(passages), citations, chosen)
+            lines[sentence.slide] = sentence
+    if len(lines) < 2:
+        return None
     titles = {s.slide: s.text for _, s in ranked if _is_title(s)}
     rows = []
     for slide, sentence in sorted(lines.items()):
