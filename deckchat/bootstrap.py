@@ -1,4 +1,5 @@
-"""A process's start: the one place that turns settings into folders, a key file and a confined $TMPDIR.
+"""A process's start: the one place that turns settings into folders, a key file, a confined $TMPDIR and
+the compute threads this process may use.
 
 ``serve`` (the app factory), the job worker and the CLI call ``bootstrap`` once, before they open the
 services; everything below them (settings, the services, the stages) only reads. Calling it again, or
@@ -14,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckchat.cpu import share_cores
 from deckchat.settings import Security, Settings, Storage
 
 
@@ -28,6 +30,7 @@ class Runtime:
 def bootstrap(settings: Settings) -> Runtime:
     make_folders(settings.storage)
     confine_temp_files(settings.storage)
+    share_cores(settings.compute_threads)
     return Runtime(settings, signing_key(settings.security))
 
 

@@ -152,6 +152,13 @@ class Settings(BaseSettings):
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
     )
 
+    # The OpenMP variable, so one knob caps torch, onnxruntime and the libraries below them alike.
+    compute_threads: int = Field(
+        default=0,
+        validation_alias="OMP_NUM_THREADS",
+        description="Threads a model may use in this process (OMP_NUM_THREADS); 0: every available core.",
+    )
+
     # The openai package's own variable, so a key set for other tools works here too.
     openai_api_key: str = Field(
         default="",
@@ -225,6 +232,14 @@ class Settings(BaseSettings):
         description="Longest one ingestion job may run under the server before it is stopped and failed.",
     )
     job_max_attempts: int = 3
+
+    @field_validator("compute_threads", mode="before")
+    @classmethod
+    def _thread_count(cls, value: object) -> int:
+        # OMP_NUM_THREADS is often set for other programs in forms they accept ("4,2", ""); anything
+        # but a positive count leaves the choice to deckchat, as it did before the variable was read.
+        text = str(value).strip()
+        return int(text) if text.isdigit() else 0
 
     @field_validator("home")
     @classmethod

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from deckchat.cpu import share_cores
 from deckchat.jobs.in_process import ingest_now
 from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
@@ -25,6 +26,13 @@ def decks_dir() -> Path:
     """The real test decks (tests/data/decks). Missing decks are an error, not a skip."""
     assert DECKS.is_dir(), f"test decks not found at {DECKS}; set DECKCHAT_TEST_DECKS"
     return DECKS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _share_cores() -> None:
+    """What a process's start does with OMP_NUM_THREADS (scripts/test.sh gives each test worker its
+    share of the cores), for the tests that call the stages without bootstrapping a process."""
+    share_cores(Settings().compute_threads)
 
 
 @pytest.fixture(autouse=True)

