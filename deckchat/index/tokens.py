@@ -23,6 +23,7 @@ many more most much must my no nor not now of off on once only or other our ours
 should so some such than that the their theirs them then there these they this those through to too
 under until up upon us very via was we were what when where whether which while who whom whose why will
 with within without would yet you your yours s t d ll m re ve
+aren couldn didn doesn don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren won wouldn
 """
 _DE = """
 aber alle allem allen aller alles als also am an auch auf aus bei beim bin bis bist da damit dann das

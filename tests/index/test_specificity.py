@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from deckchat.index.specificity import CJK_SPECIFICITY, NUMBER_SPECIFICITY, question_terms, specificity
+from deckchat.index.specificity import (
+    CJK_SPECIFICITY,
+    NUMBER_SPECIFICITY,
+    cjk_specificity,
+    question_terms,
+    specificity,
+)
 from deckchat.index.tokens import content_tokens
 
 
@@ -25,6 +31,15 @@ def test_frame_words_stopwords_and_stems_follow_the_index() -> None:
     assert set(terms) <= set(content_tokens("What does the speaker say about FIDO2 keys in 2016?"))
 
 
-def test_cjk_bigrams_get_a_modest_fixed_weight() -> None:
-    terms = dict(question_terms("認定エンジニア"))
-    assert terms and set(terms.values()) == {CJK_SPECIFICITY}
+def test_cjk_bigrams_that_are_words_weigh_by_rarity_and_the_rest_get_no_opinion() -> None:
+    terms = dict(question_terms("2.0 版是什麼時候發布的？"))
+    # "什麼" (what) and "時候" (when) only ask; traditional characters are looked up as simplified.
+    assert terms["什麼"] == 0.0 and terms["時候"] == 0.0
+    assert terms["是什"] == CJK_SPECIFICITY  # spans two words: a missing one says little
+    assert cjk_specificity("무엇") < 0.2 < CJK_SPECIFICITY  # Korean "what"
+    assert cjk_specificity("手語") > 0.5  # sign language names a subject
+
+
+def test_contractions_are_not_rare_words() -> None:
+    terms = dict(question_terms("How long does Event Grid keep retrying an event that wasn't delivered?"))
+    assert "wasn" not in terms and "retry" in terms
