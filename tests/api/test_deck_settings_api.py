@@ -1,5 +1,5 @@
-"""A presenter's controls over HTTP: deck settings, the original download, new versions under the same
-link, and the analytics viewers feed (views per slide, questions, what the bot could not answer)."""
+"""A presenter's controls over HTTP: deck settings, the original download, and new versions under the
+same link (the analytics viewers feed are tested in tests/api/routes/test_analytics.py)."""
 
 from __future__ import annotations
 
@@ -12,30 +12,17 @@ from fastapi.testclient import TestClient
 
 from deckchat.settings import Settings
 from deckchat.store.tables import DeckRow
-from tests.api.helpers import upload, wait_done
+from tests.api.helpers import PANDAS, error_code, upload, wait_done
 from tests.ingest.hostile import pages_pdf
 
 pytestmark = pytest.mark.slow
 
-PANDAS = "ms-python-pandas-series-dataframe.pptx"
 BEAMER = "bsides-2016-sms-otp-not-secure-beamer.pdf"
 
 
 @pytest.fixture
 def settings(home: Path, db_url: str) -> Settings:
     return Settings(home=home, database_url=db_url, llm="extractive")
-
-
-@pytest.fixture
-def deck(client: TestClient, decks_dir: Path) -> dict[str, Any]:
-    ready = wait_done(client, upload(client, decks_dir / PANDAS, title="Pandas basics").json()["id"])
-    assert ready["status"] == "ready" and ready["version"] == 1
-    return ready
-
-
-def error_code(response: Any) -> str:
-    code: str = response.json()["error"]["code"]
-    return code
 
 
 def test_settings_change_and_bad_values_are_refused(client: TestClient, deck: dict[str, Any]) -> None:
@@ -164,34 +151,6 @@ def test_a_bad_new_version_is_refused_and_the_deck_is_unchanged(
     assert (after["version"], after["slide_count"], after["replacing"]) == (1, 10, None)
     no_deck = client.post(f"/api/decks/{deck['id']}/versions", files=[("notes", ("n.md", b"# hi"))])
     assert no_deck.status_code == 422
-
-
-def test_views_and_questions_reach_the_analytics(client: TestClient, deck: dict[str, Any]) -> None:
-    views = f"/api/decks/{deck['id']}/views"
-    for slide in (1, 1, 2, 4):
-        assert client.post(views, json={"slide": slide}).status_code == 204
-    for bad in (0, 11):
-        refused = client.post(views, json={"slide": bad})
-        assert refused.status_code == 422, bad
-    assert error_code(client.post(views, json={"slide": 11})) == "slide_out_of_range"
-
-    chat = f"/api/decks/{deck['id']}/chat"
-    accept = {"Accept": "application/json"}
-    answered = client.post(
-        chat, json={"question": "How do you create a DataFrame?", "slide": 2}, headers=accept
-    )
-    unanswerable = "What did the speaker say about quantum cryptography?"
-    refused = client.post(chat, json={"question": unanswerable, "slide": 4}, headers=accept)
-    assert answered.json()["refused"] is False and refused.json()["refused"] is True
-    client.post(chat, json={"question": "What is a Series?"}, headers=accept)  # from no particular slide
-
-    report = client.get(f"/api/decks/{deck['slug']}/analytics").json()
-    assert report["deck_id"] == deck["id"]
-    assert report["total_views"] == 4 and report["total_questions"] == 3
-    per_slide = {s["number"]: (s["views"], s["questions"]) for s in report["slides"]}
-    assert len(per_slide) == 10
-    assert (per_slide[1], per_slide[2], per_slide[4], per_slide[3]) == ((2, 0), (1, 1), (1, 1), (0, 0))
-    assert [(u["question"], u["slide"]) for u in report["unanswered"]] == [(unanswerable, 4)]
 
 
 RLO, PDI = "\u202e", "\u2069"  # right-to-left override; pop directional isolate

@@ -157,7 +157,7 @@ def test_an_expired_link(
     past = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
     change(api, access_deck, expires_at=past)
     viewer = f"{server.url}/d/{access_deck['slug']}"
-    # To anyone but its owner an expired link is a missing deck (tests/api/test_access.py compares them).
+    # To anyone but its owner an expired link is a missing deck (tests/api/test_auth.py compares them).
     assert httpx.get(f"{server.url}/api/decks/{access_deck['id']}", timeout=10).status_code == 404
     for path in (viewer, f"{viewer}?embed=1"):
         page.goto(path)

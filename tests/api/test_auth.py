@@ -7,6 +7,9 @@ written out per rule in EXPECTED, not derived from the code under test.
 
 "anonymous" and "link viewer" send the same requests: a server cannot tell how a URL was learned. What
 keeps an unlisted deck from strangers is its 80-bit slug, which test_slugs_are_unguessable checks.
+
+After the matrix, how a caller is resolved: tokens, the session cookie's CSRF token, the Origin of a
+write, the cookies' Secure flag, and the signed viewer cookie.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from deckchat.api import auth
 from deckchat.api.app import create_app
 from deckchat.api.auth import CSRF_HEADER, SESSION_COOKIE, VIEWER_COOKIE, route_rules
 from deckchat.bootstrap import bootstrap
@@ -204,19 +208,6 @@ def test_every_route_has_a_rule_and_declares_the_same(world: World) -> None:
         assert declared.value == {"unlock": "anyone", "image": "view"}.get(expected, expected), (method, path)
 
 
-def test_the_app_refuses_a_route_without_a_rule(tmp_path: Path) -> None:
-    from fastapi import APIRouter
-
-    from deckchat.api import app as app_module
-
-    app = FastAPI()
-    bare = APIRouter()
-    bare.add_api_route("/api/forgotten", lambda: {}, methods=["GET"])
-    app.include_router(bare)
-    with pytest.raises(RuntimeError, match="GET /api/forgotten declares no access rule"):
-        app_module._check_rules(app)
-
-
 def _request(world: World, method: str, path: str, visibility: str | None, client: str) -> int:
     deck = world.decks[visibility] if visibility else world.decks["public"]
     status = _send(world, method, path, deck, client).status_code
@@ -354,14 +345,6 @@ def test_a_private_deck_s_image_is_its_owner_s_alone(world: World) -> None:
     assert public.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
-def test_api_answers_are_never_shared_by_caches(world: World) -> None:
-    response = world.client.get(f"/api/decks/{world.decks['public']['slug']}")
-    assert response.headers["cache-control"] == "private, no-store"
-    assert "Cookie" in response.headers["vary"] and "Authorization" in response.headers["vary"]
-    assert response.headers["referrer-policy"] == "same-origin"
-    assert "script-src 'self'" in response.headers["content-security-policy"]
-
-
 def test_slugs_are_unguessable(world: World) -> None:
     slug = world.decks["unlisted"]["slug"]
     tail = slug.rsplit("-", 1)[1]
@@ -377,3 +360,88 @@ def test_the_session_tells_its_page_the_csrf_token(world: World) -> None:
     token = world.client.get("/api/session", **world.credentials["token"]()).json()
     assert token["user"]["email"] == OWNER and token["csrf_token"] is None  # tokens need none
     assert world.client.get("/api/session").json() == {"user": None, "csrf_token": None}
+
+
+# --- how a caller is resolved, on an app with no deck ---------------------------------------------------
+
+
+@pytest.fixture
+def bare(home: Path) -> Iterator[TestClient]:
+    settings = Settings(home=home, public_url="https://decks.example")
+    with TestClient(create_app(bootstrap(settings), run_jobs=False)) as client:
+        client.app.state.accounts.add_user(OWNER, None)  # type: ignore[attr-defined]
+        yield client
+
+
+def _session(client: TestClient) -> tuple[dict[str, str], str]:
+    """A fresh session's cookie header, and its CSRF token."""
+    accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]
+    signed = accounts.redeem_link(accounts.sign_in_link(OWNER))
+    return {"Cookie": f"{SESSION_COOKIE}={signed.secret}"}, signed.csrf_token
+
+
+def _code(response: httpx.Response) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
+
+
+def test_a_bad_token_is_refused_even_where_anyone_may_call(bare: TestClient) -> None:
+    for authorization in ("Bearer not-a-token", "Basic b3duZXI6cGFzcw==", "Bearer"):
+        refused = bare.get("/api/session", headers={"Authorization": authorization})
+        assert _code(refused) == (401, "invalid_token"), authorization
+
+
+def test_a_session_cookie_changes_nothing_without_the_page_s_csrf_token(bare: TestClient) -> None:
+    cookie, csrf = _session(bare)
+    assert bare.get("/api/session", headers=cookie).json()["user"]["email"] == OWNER  # reading needs none
+    for sent in ({}, {CSRF_HEADER: "guessed"}):
+        assert _code(bare.delete("/api/session", headers={**cookie, **sent})) == (403, "csrf_failed")
+    assert bare.delete("/api/session", headers={**cookie, CSRF_HEADER: csrf}).status_code == 204
+
+
+def test_writes_from_other_sites_are_refused(bare: TestClient) -> None:
+    wrong = {"email": OWNER, "password": "not it"}
+    foreign = bare.post("/api/session", json=wrong, headers={"Origin": "https://evil.example"})
+    assert _code(foreign) == (403, "cross_origin")
+    for own in ("http://testserver", "https://decks.example"):  # the request's host, the public URL
+        assert _code(bare.post("/api/session", json=wrong, headers={"Origin": own})) == (
+            401,
+            "bad_credentials",
+        )
+    assert _code(bare.post("/api/session", json=wrong)) == (401, "bad_credentials")  # not a browser
+    _, token = bare.app.state.accounts.create_token(OWNER, "script")  # type: ignore[attr-defined]
+    scripted = {"Authorization": f"Bearer {token}", "Origin": "https://evil.example"}
+    assert bare.delete("/api/session", headers=scripted).status_code == 204  # no browser sends a token
+
+
+def test_cookies_are_secure_when_the_site_is(home: Path) -> None:
+    for public_url, cookie_secure, secure in (
+        ("http://decks.example", None, False),
+        ("https://decks.example", None, True),
+        ("https://decks.example", False, False),
+        ("http://decks.example", True, True),
+    ):
+        settings = Settings(home=home, public_url=public_url, cookie_secure=cookie_secure)
+        with TestClient(create_app(bootstrap(settings), run_jobs=False)) as client:
+            accounts: Accounts = client.app.state.accounts  # type: ignore[attr-defined]
+            email = f"{secure}-{cookie_secure}@example.com"
+            accounts.add_user(email, None)
+            signed = client.post("/api/session/link", json={"token": accounts.sign_in_link(email)})
+        assert signed.headers["set-cookie"].endswith("; Secure") == secure, (public_url, cookie_secure)
+
+
+def test_a_viewer_cookie_is_trusted_only_as_signed() -> None:
+    key, other = b"k" * 32, b"o" * 32
+    signed = auth._sign(key, b'{"v":"viewer-1","u":{"deck":"stamp"}}')
+    assert auth._unsign(key, signed) == {"v": "viewer-1", "u": {"deck": "stamp"}}
+    data, mac = signed.split(".")
+    forged = auth._sign(other, b'{"v":"viewer-1","u":{"private-deck":"x"}}').split(".")[0]
+    for bad in (
+        auth._sign(other, b'{"v":"viewer-1"}'),  # signed with another key
+        f"{forged}.{mac}",  # another payload under this signature
+        f"{data}.{mac[:-4]}AAA=",
+        "no-dot",
+        "a.b.c",
+        "%%%.%%%",
+        auth._sign(key, b'["v", "viewer-1"]'),  # signed, but not an object
+    ):
+        assert auth._unsign(key, bad) is None, bad

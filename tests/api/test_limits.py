@@ -16,9 +16,7 @@ from httpx import Response
 from deckchat.api.auth import VIEWER_COOKIE
 from deckchat.api.limits import GeneratorGate, RateLimits, Throttled
 from deckchat.settings import Settings
-from tests.api.helpers import upload, wait_done
 
-PANDAS = "ms-python-pandas-series-dataframe.pptx"
 ACCEPT_JSON = {"Accept": "application/json"}
 ROOM = 200  # the audience on one venue's address that the default limits are sized for
 VENUE = "203.0.113.7"
@@ -152,13 +150,6 @@ def settings(home: Path) -> Settings:
         chat_rate_per_ip="40/minute",
         viewer_sessions_per_ip="12/minute",
     )
-
-
-@pytest.fixture
-def deck(client: TestClient, decks_dir: Path) -> dict[str, Any]:
-    ready = wait_done(client, upload(client, decks_dir / PANDAS).json()["id"])
-    assert ready["status"] == "ready"
-    return ready
 
 
 @pytest.mark.slow
