@@ -93,10 +93,11 @@ class LiveServer:
 
 
 def cli(
-    home: Path, *args: str | Path, stdin: str = "", timeout: float = 600
+    home: Path, *args: str | Path, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """A `deckchat` command run into ``home`` in its own process, as a presenter runs it."""
-    env = {**os.environ, "DECKCHAT_HOME": str(home)}
+    """A `deckchat` command run into ``home`` in its own process, as a presenter runs it; ``env`` adds
+    to or overrides the environment it inherits."""
+    env = {**os.environ, "DECKCHAT_HOME": str(home), **(env or {})}
     command = [sys.executable, "-m", "deckchat.cli.main", *map(str, args)]
     return subprocess.run(
         command, env=env, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=timeout

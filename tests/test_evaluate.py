@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -61,35 +58,3 @@ def test_grounded_answers_meet_the_thresholds(services: Services, decks_dir: Pat
             assert result["answer"].startswith(("The deck doesn't say.", "The deck doesn't mention "))
         else:
             assert result["citations"], result
-
-
-def test_the_eval_command_answers_files_without_references(tmp_path: Path, decks_dir: Path) -> None:
-    qa = tmp_path / "plain.jsonl"
-    qa.write_text(
-        json.dumps({"deck": "ms-python-pandas-series-dataframe.pptx", "question": "What is a DataFrame?"})
-        + "\n",
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deckchat.cli.main",
-            "eval",
-            str(qa),
-            "--decks",
-            str(decks_dir),
-            "--llm",
-            "extractive",
-            "--json",
-        ],
-        env={**os.environ, "DECKCHAT_HOME": str(tmp_path / "home")},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    [answered] = report["results"]
-    assert answered["answer"] and answered["citations"] and not answered["refused"]
-    assert report["metrics"]["questions"] == 1 and report["metrics"]["cited_slide_hit"] is None

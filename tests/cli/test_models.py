@@ -1,4 +1,5 @@
-"""`deckchat model shard` and `deckchat model bench`, run as real processes on a tiny random model."""
+"""`deckchat model shard` and `deckchat model bench`, run as real processes on a tiny random model, and
+the dtype a benchmark runs in."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.cli.test_cli import deckchat
+from deckchat.cli.models import stored_dtype
+from tests.live import cli
 from tests.llm import tiny
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +23,11 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_shard_prints_what_it_wrote_and_verified(model_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "sharded"
     args = ("model", "shard", str(model_dir), str(out), "--max-shard-size", "200KB")
-    done = deckchat(tmp_path / "home", *args)
+    done = cli(tmp_path / "home", *args)
     assert done.returncode == 0, done.stderr
     wrote, verified = done.stdout.strip().splitlines()
     shards = len(list(out.glob("model-*.safetensors")))
@@ -35,17 +36,16 @@ def test_shard_prints_what_it_wrote_and_verified(model_dir: Path, tmp_path: Path
     assert json.loads((out / "config.json").read_text())["dtype"] == "float16"
     assert "has no tokenizer" in done.stderr  # said, not hidden: chatting needs one
 
-    again = deckchat(tmp_path / "home", "model", "shard", str(model_dir), str(out))
+    again = cli(tmp_path / "home", "model", "shard", str(model_dir), str(out))
     assert again.returncode == 1 and again.stderr.strip().endswith("[out_exists]")
-    bad = deckchat(
-        tmp_path / "home", "model", "shard", str(model_dir), str(tmp_path / "x"), "--dtype", "int3"
-    )
+    bad = cli(tmp_path / "home", "model", "shard", str(model_dir), str(tmp_path / "x"), "--dtype", "int3")
     assert bad.returncode == 1 and "--dtype must be one of" in bad.stderr
 
 
+@pytest.mark.slow
 def test_bench_compares_both_executors_on_the_same_offloaded_model(model_dir: Path, tmp_path: Path) -> None:
     size = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
-    done = deckchat(
+    done = cli(
         tmp_path / "home",
         "model",
         "bench",
@@ -72,3 +72,19 @@ def test_bench_compares_both_executors_on_the_same_offloaded_model(model_dir: Pa
     assert runs["prefetch"]["bytes_per_token"] == pytest.approx(
         runs["accelerate"]["bytes_per_token"], rel=0.2
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "dtype"),
+    [
+        ({"dtype": "bfloat16"}, "bfloat16"),
+        ({"torch_dtype": "float32"}, "float32"),  # the name older transformers write
+        ({"torch_dtype": "int8"}, "float16"),  # not one a benchmark can run in
+        ({}, "float16"),
+    ],
+)
+def test_a_benchmark_runs_in_the_dtype_the_config_names(
+    tmp_path: Path, config: dict[str, str], dtype: str
+) -> None:
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert stored_dtype(str(tmp_path)) == dtype
