@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import delete
 
 from deckchat.core.deck import Visibility
@@ -11,6 +12,11 @@ from deckchat.services.access_cache import AccessCache
 from deckchat.services.app_services import Services
 from deckchat.store import decks as deck_rows
 from deckchat.store.tables import SlideRow
+
+
+@pytest.fixture
+def cache(sqlite_services: Services) -> AccessCache:
+    return AccessCache(sqlite_services.db, 60.0)
 
 
 def _image(services: Services, deck_id: str) -> str:
@@ -26,9 +32,8 @@ def _set_visibility(services: Services, deck_id: str, visibility: Visibility) ->
 
 
 def test_an_image_answers_with_every_deck_that_shows_it(
-    sqlite_services: Services, stored_deck: Callable[..., str]
+    cache: AccessCache, sqlite_services: Services, stored_deck: Callable[..., str]
 ) -> None:
-    cache = AccessCache(sqlite_services.db, 60.0)
     first = stored_deck("Shared slide", title="Talk")
     second = stored_deck("Shared slide", title="Talk", visibility="public")  # the same image, twice
     stored_deck("Other slide", title="Talk")
@@ -39,10 +44,9 @@ def test_an_image_answers_with_every_deck_that_shows_it(
     assert cache.image_decks("f" * 64) == []
 
 
-def test_answers_are_kept_until_forgotten_and_misses_are_not_kept(
-    sqlite_services: Services, stored_deck: Callable[..., str]
+def test_answers_are_kept_until_this_process_forgets_them(
+    cache: AccessCache, sqlite_services: Services, stored_deck: Callable[..., str]
 ) -> None:
-    cache = AccessCache(sqlite_services.db, 60.0)
     deck_id = stored_deck("Slide", title="Talk")
     image = _image(sqlite_services, deck_id)
     assert cache.recent_image_decks(image) is None
@@ -56,10 +60,9 @@ def test_answers_are_kept_until_forgotten_and_misses_are_not_kept(
 
 
 def test_an_image_not_shown_yet_is_asked_again(
-    sqlite_services: Services, stored_deck: Callable[..., str]
+    cache: AccessCache, sqlite_services: Services, stored_deck: Callable[..., str]
 ) -> None:
     """A miss may be a moment from being shown (a version being stored): it is never remembered."""
-    cache = AccessCache(sqlite_services.db, 60.0)
     deck_id = stored_deck("Slide", title="Talk")
     image = _image(sqlite_services, deck_id)
     with sqlite_services.db.session() as session:
