@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-
 from deckchat.core.deck import Deck, DeckFormat, NotesDocument, NotesFormat, NotesSection, Slide
 from deckchat.store import decks
 from deckchat.store.db import Database, migrate
@@ -42,15 +40,6 @@ def _ingested() -> Deck:
         )
     ]
     return Deck(title="Q3 review", format=DeckFormat.PPTX, slides=slides, notes=notes)
-
-
-def test_migrations_create_the_schema_and_rerun_cleanly(db_url: str) -> None:
-    db = Database(db_url)
-    migrate(db.engine)
-    migrate(db.engine)
-    tables = set(inspect(db.engine).get_table_names())
-    assert {"decks", "slides", "notes_documents", "notes_sections", "jobs", "alembic_version"} <= tables
-    db.dispose()
 
 
 def test_add_find_fill_and_delete(db_url: str) -> None:
@@ -109,35 +98,4 @@ def test_slugs_are_unique_and_readable(db_url: str) -> None:
         slugs = {decks.add_deck(session, _new("Ünïcode & Co: 2025!")).slug for _ in range(5)}
     assert len(slugs) == 5
     assert all(s.startswith("unicode-co-2025-") for s in slugs)
-    db.dispose()
-
-
-def test_migrations_match_the_declared_tables(db_url: str) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from deckchat.store.tables import Base
-
-    db = Database(db_url)
-    migrate(db.engine)
-    with db.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-    db.dispose()
-
-
-def test_conversations_keep_a_bounded_history(db_url: str) -> None:
-    from deckchat.store import conversations
-
-    db = Database(db_url)
-    migrate(db.engine)
-    with db.session() as session:
-        deck_id = decks.add_deck(session, _new()).id
-        conversation = conversations.start(session, deck_id)
-        for turn in range(conversations.MAX_MESSAGES + 5):
-            conversations.append(session, conversation, "user", f"question {turn}")
-    with db.session() as session:
-        kept = [m.content for m in conversations.history(session, conversation)]
-        assert len(kept) == conversations.MAX_MESSAGES
-        assert kept[-1] == f"question {conversations.MAX_MESSAGES + 4}" and kept[0] == "question 5"
-        assert conversations.find(session, conversation, "another-deck") is None
     db.dispose()
