@@ -25,38 +25,7 @@ LOGIC_FREE = {
 }
 
 # Modules with logic whose tests are still elsewhere: module -> where they are today.
-NOT_YET_MIRRORED = {
-    "api/app.py": "tests/api/test_access.py (every route has a rule), test_uploads.py",
-    "api/auth.py": "tests/api/test_access.py, test_chat_limits.py",
-    "api/body_limit.py": "tests/api/test_uploads.py, test_hostile_uploads.py",
-    "api/errors.py": "the error bodies asserted throughout tests/api",
-    "api/headers.py": "tests/web/test_hostile_site.py",
-    "api/limits.py": "tests/api/test_chat_limits.py",
-    "api/routes/access.py": "tests/api/test_access.py, tests/web/test_access_site.py",
-    "api/routes/analytics.py": "tests/api/test_deck_settings_api.py, tests/web/test_dashboard_site.py",
-    "api/routes/media.py": "tests/api/test_access.py, tests/api/test_media_cache.py",
-    "api/routes/site.py": "tests/web (the built front end)",
-    "cli/chat.py": "tests/cli/test_cli.py",
-    "cli/decks.py": "tests/cli/test_cli.py",
-    "cli/evaluate.py": "tests/test_evaluate.py",
-    "cli/main.py": "tests/cli/test_cli.py",
-    "cli/models.py": "tests/cli/test_model_cli.py",
-    "cli/output.py": "tests/cli/test_cli.py",
-    "cli/users.py": "tests/cli/test_cli.py, tests/web/test_access_site.py",
-    "jobs/progress.py": "tests/jobs/test_crash_recovery.py, test_crash_under_load.py",
-    "jobs/worker.py": "tests/jobs/test_supervisor.py, test_crash_recovery.py",
-    "services/analytics.py": "tests/api/test_deck_settings_api.py, tests/web/test_dashboard_site.py",
-    "services/chat.py": "tests/chat/*, tests/services/test_indexing.py",
-    "services/access_cache.py": "tests/api/test_access.py (image and deck access after each change)",
-    "services/deck_access.py": "tests/api/test_access.py, tests/api/test_expiry.py",
-    "services/deck_content.py": "tests/api/routes/test_decks.py, tests/ingest/test_real_decks.py",
-    "services/decks.py": "tests/api/routes/test_decks.py, tests/api/test_deck_settings_api.py, tests/jobs/*",
-    "services/lookup.py": "tests/api/routes/test_decks.py, tests/api/routes/test_chat.py",
-    "store/accounts.py": "tests/services/test_accounts.py",
-    "store/analytics.py": "tests/api/test_deck_settings_api.py",
-    "store/conversations.py": "tests/store/test_decks.py, tests/jobs/test_crash_under_load.py",
-    "store/db.py": "tests/store/test_decks.py, test_jobs.py",
-}
+NOT_YET_MIRRORED: dict[str, str] = {}  # every module with logic has its mirror now
 
 
 def modules() -> set[str]:
