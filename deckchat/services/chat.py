@@ -15,7 +15,7 @@ from deckchat.chat.profile import deck_question, profile_slides
 from deckchat.core.chat import Answer, Hit, NotesMode
 from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
-from deckchat.core.text import clean_text
+from deckchat.core.text import clean_text, display_name
 from deckchat.index.deck_index import DeckIndex, IndexFormatError
 from deckchat.index.embed import default_embedders
 from deckchat.index.fusion import REFUSE_BELOW
@@ -105,7 +105,7 @@ class ChatService:
         """
         # A question can carry a lone surrogate too (a CLI argument in another encoding, a JSON file).
         question = " ".join(clean_text(question).split())
-        if not question:
+        if not display_name(question):  # nothing visible: format characters (zero-width spaces) alone
             raise InvalidInput("Ask a question.", code="empty_question")
         with self._db.session() as session:
             deck = find_ready(session, ref)

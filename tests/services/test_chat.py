@@ -91,6 +91,7 @@ def test_questions_and_slides_are_checked_before_any_search(
     chat, deck_id = sqlite_services.chat, stored_deck(*SLIDES)
     for question, options, code in (
         (" \n\t ", {}, "empty_question"),
+        ("\u200b \u2060\ufeff", {}, "empty_question"),  # invisible: format characters alone
         ("What is on it?", {"slide": 4}, "invalid_slide"),
         ("What is on it?", {"slide": 0}, "invalid_slide"),
     ):
