@@ -55,13 +55,7 @@ class LocalGenerator:
             pass
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
-        chat = [{"role": m.role, "content": m.content} for m in messages]
-        if self.tokenizer.chat_template:
-            text = self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
-        else:  # base models: a plain transcript is the least surprising prompt
-            text = "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
-        ids: list[int] = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-        return ids
+        return prompt_ids(self.tokenizer, messages)
 
     def _budget(self, prompt_len: int, max_tokens: int) -> int:
         if self._limit is None:
@@ -113,6 +107,17 @@ class CachedForward:
         "this many fewer" in every transformers version that has ``crop``."""
         for cache in self._cache.values():
             cache.crop(-tokens)
+
+
+def prompt_ids(tokenizer: Any, messages: Sequence[Message]) -> list[int]:
+    """The token ids a model is given for ``messages``: its chat template, or a plain transcript."""
+    chat = [{"role": m.role, "content": m.content} for m in messages]
+    if tokenizer.chat_template:
+        text = tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+    else:  # base models: a plain transcript is the least surprising prompt
+        text = "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
+    ids: list[int] = tokenizer(text, add_special_tokens=False)["input_ids"]
+    return ids
 
 
 def kv_cache(model: Any) -> dict[str, Any]:
