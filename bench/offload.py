@@ -82,6 +82,7 @@ def main() -> int:
             dtype=dtype,
             cold=not args.warm_cache,
             scratch=Path(tmp),
+            modes=("accelerate", "prefetch"),  # random prompts: drafts from them measure nothing
         )
     limits = ", ".join(f"{tier} {budget[tier] / GB:.2f} GB" for tier in ("gpu", "cpu") if tier in budget)
     print(f"deckchat offload benchmark: {what}, {size / GB:.2f} GB {dtype}; budget {limits}")

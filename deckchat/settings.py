@@ -26,6 +26,7 @@ def _default_home() -> Path:
 _LIMITS = Limits()
 
 OffloadExecutor = Literal["prefetch", "accelerate"]
+LookupMode = Literal["auto", "on", "off"]
 _Group = TypeVar("_Group")
 
 
@@ -70,6 +71,7 @@ class LlmOptions:
     dtype: str
     offload_folder: Path | None
     offload_executor: OffloadExecutor
+    lookup: LookupMode
     openai_api_key: str
     home: Path  # converted models and offloaded weights live under it; its disk is the offload budget
 
@@ -150,6 +152,13 @@ class Settings(BaseSettings):
     llm_offload_executor: OffloadExecutor = Field(
         default="prefetch",
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
+    )
+    # auto: each pass over streamed weights then checks up to ten drafted tokens for the price of one;
+    # a model held whole in memory pays for drafts in compute, which lookup was not measured to repay.
+    llm_lookup: LookupMode = Field(
+        default="auto",
+        description="Prompt-lookup drafts for a local model (same output, fewer passes): auto (on when any "
+        "layer is offloaded), on or off.",
     )
 
     # The OpenMP variable, so one knob caps torch, onnxruntime and the libraries below them alike.
@@ -279,6 +288,7 @@ class Settings(BaseSettings):
             dtype=self.llm_dtype,
             offload_folder=self.llm_offload_folder,
             offload_executor=self.llm_offload_executor,
+            lookup=self.llm_lookup,
             openai_api_key=self.openai_api_key,
             home=self.home,
         )

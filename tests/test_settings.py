@@ -32,6 +32,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         "DECKCHAT_LLM_DTYPE": "float32",
         "DECKCHAT_LLM_OFFLOAD_FOLDER": str(home.parent / "offload-here"),
         "DECKCHAT_LLM_OFFLOAD_EXECUTOR": "accelerate",
+        "DECKCHAT_LLM_LOOKUP": "off",
         "OPENAI_API_KEY": "sk-test",
         "DECKCHAT_SECRET_KEY": "shared",
         "DECKCHAT_COOKIE_SECURE": "true",
@@ -50,6 +51,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         dtype="float32",
         offload_folder=home.parent / "offload-here",
         offload_executor="accelerate",
+        lookup="off",
         openai_api_key="sk-test",
         home=home,
     )

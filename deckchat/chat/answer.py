@@ -73,7 +73,7 @@ def answer(
         yield found.text
         yield Answer(found.text, tuple(found.citations), refused=False, llm=llm)
         return
-    prompt = build_messages(question, _quoted_first(hits, found), history)
+    prompt = generation_prompt(question, hits, found, history)
     shown = ""
     declined = False
     quoted = {c.slide for c in found.citations}
@@ -108,6 +108,13 @@ def finish(shown: str, hits: Sequence[Hit], found: Extract, llm: str, *, decline
     citations += [c for c in found.citations if c.slide not in cited]
     quoted = "\n".join(f"> {line}" for line in found.text.splitlines())  # a summary quotes several lines
     return Answer(shown + (f"\n\n{quoted}" if quoted else ""), tuple(citations), False, llm)
+
+
+def generation_prompt(
+    question: str, hits: Sequence[Hit], found: Extract, history: Sequence[Message] = ()
+) -> list[Message]:
+    """What the generator is asked: the evidence the extract quotes first, then the rest by rank."""
+    return build_messages(question, _quoted_first(hits, found), history)
 
 
 def _quoted_first(hits: Sequence[Hit], found: Extract) -> list[Hit]:

@@ -135,10 +135,24 @@ def bench(
             "model bigger than RAM).",
         ),
     ] = False,
+    prompts: Annotated[
+        str,
+        typer.Option(
+            help="random (token ids) or qa: deck QA prompts built as the chat builds them, from --decks."
+        ),
+    ] = "random",
+    decks: Annotated[
+        Path | None,
+        typer.Option(
+            help="For --prompts qa: a folder with qa.jsonl and the decks it names (../shared/decks)."
+        ),
+    ] = None,
+    questions: Annotated[int, typer.Option(min=1, help="For --prompts qa: how many questions.")] = 4,
     bandwidth: Bandwidth = None,
     as_json: AsJson = False,
 ) -> None:
-    """Load SRC with our prefetching executor and with plain accelerate, same budget, and compare."""
+    """Load SRC with plain accelerate, our prefetching executor, and prefetch plus prompt-lookup
+    drafts, same budget and prompts, and compare."""
     settings = started_settings()  # bootstrapped: the measurements' files stay in home
     stored = stored_dtype(src)
     dtype = dtype or stored
@@ -151,13 +165,17 @@ def bench(
     rates = measure(settings.temp_dir, parse_rates(bandwidth or ""))
     floor = plan_model(src, budget, rates, dtype).floor_seconds_per_token
     scratch = settings.temp_dir
-    err.print(f"benchmarking {src} ({dtype}), {tokens} tokens per run, one process per executor…")
+    if prompts not in ("random", "qa"):
+        fail("--prompts must be random or qa.")
+    ids = qa_prompt_ids(src, decks, questions) if prompts == "qa" else None
+    err.print(f"benchmarking {src} ({dtype}), up to {tokens} tokens per prompt, one process per mode…")
     report = modelbench.bench(
         src,
         budget,
         floor,
         tokens=tokens,
         prompt_tokens=prompt_tokens,
+        prompts=ids,
         dtype=dtype,
         cold=not warm_cache,
         scratch=scratch,
@@ -166,19 +184,37 @@ def bench(
         print_json(report.as_json())
         return
     print(
-        f"{'executor':<11}{'load s':>8}{'1st tok s':>11}{'tok/s':>9}{'RAM GB':>8}{'VRAM GB':>9}"
-        f"{'MB/token':>10}{'of floor':>10}"
+        f"{'mode':<16}{'load s':>8}{'1st tok s':>11}{'tok/s':>9}{'x accel':>9}{'pass/tok':>10}"
+        f"{'accepted':>10}{'RAM GB':>8}{'VRAM GB':>9}{'MB/token':>10}{'of floor':>10}"
     )
     for run in report.runs:
+        figures = report.mode_figures(run)
         print(
-            f"{run.executor:<11}{run.load_seconds:8.2f}{run.first_token_seconds:11.3f}"
-            f"{run.tokens_per_second:9.2f}{run.peak_ram_bytes / 1e9:8.2f}{run.peak_vram_bytes / 1e9:9.2f}"
+            f"{run.executor:<16}{run.load_seconds:8.2f}{run.first_token_seconds:11.3f}"
+            f"{run.tokens_per_second:9.2f}{figures['vs_accelerate']:9.2f}{run.passes_per_token:10.2f}"
+            f"{run.acceptance:10.0%}{run.peak_ram_bytes / 1e9:8.2f}{run.peak_vram_bytes / 1e9:9.2f}"
             f"{run.bytes_per_token / 1e6:10.1f}{modelbench.of_floor(floor, run):10.0%}"
         )
     print(f"floor: {floor * 1000:.1f} ms/token; prefetch / accelerate tokens/s: {report.speedup:.2f}x")
-    print("outputs: " + ("identical" if report.identical else "DIFFERENT between the executors"))
+    print("outputs: " + ("identical" if report.identical else "DIFFERENT between the modes"))
     if not report.identical:
         raise typer.Exit(1)
+
+
+def qa_prompt_ids(src: str, decks: Path | None, questions: int) -> list[list[int]]:
+    """Token ids of the first ``questions`` deck QA prompts, in SRC's own chat template."""
+    from transformers import AutoTokenizer
+
+    from deckchat.chat.qa_prompts import qa_prompts
+    from deckchat.llm.local import prompt_ids
+
+    if decks is None or not (decks / "qa.jsonl").is_file():
+        fail("--prompts qa needs --decks DIR, a folder with qa.jsonl and its decks (../shared/decks).")
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model(src), local_files_only=True)
+    err.print(f"retrieving evidence for {questions} questions from {decks}…")
+    return [
+        prompt_ids(tokenizer, messages) for messages in qa_prompts(decks / "qa.jsonl", decks, limit=questions)
+    ]
 
 
 def stored_dtype(src: str) -> str:

@@ -11,56 +11,51 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import torch
 
 from deckchat.core.errors import DeckchatError
 from deckchat.cpu import cpu_threads
+from deckchat.llm import decode
 from deckchat.llm.base import Message
+from deckchat.llm.decode import Counts
 
 
 class LocalGenerator:
     """Streams greedy replies from ``model``; deterministic for a given prompt."""
 
-    def __init__(self, model: Any, tokenizer: Any, *, name: str) -> None:
+    def __init__(self, model: Any, tokenizer: Any, *, name: str, lookup: bool = False) -> None:
         self.name = name
         self.model = model
         self.tokenizer = tokenizer
+        self.lookup = lookup  # prompt-lookup drafts (decode.py): same tokens, fewer passes
         self._stop_ids = _stop_ids(model, tokenizer)
         self._limit: int | None = getattr(model.config, "max_position_embeddings", None)
-        # transformers 5 renamed the forward argument; ask the model which one it takes.
-        params = inspect.signature(model.forward).parameters
-        self._step_args: dict[str, Any] = {"use_cache": True}
-        if "logits_to_keep" in params:  # skip the vocabulary projection for all but the last token
-            self._step_args["logits_to_keep"] = 1
         # One forward at a time: two streams sharing 2 cores gain nothing from running at once,
         # and accelerate's offload hooks swap weights in and out, which must not interleave.
         self._lock = threading.Lock()
-        self._device = _input_device(model)
         use_available_cores()
 
-    def stream(self, messages: Sequence[Message], *, max_tokens: int = 256) -> Iterator[str]:
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int = 256, counts: Counts | None = None
+    ) -> Iterator[str]:
+        """The reply's text in pieces; each piece is final (drafts stream only once verified).
+        ``counts``, when given, is filled with this generation's passes and drafts."""
         ids = self.prompt_ids(messages)
         with all_cores():
             yield from _Detokenizer(self.tokenizer).text(
-                self._tokens(ids, self._budget(len(ids), max_tokens))
+                self.token_ids(ids, self._budget(len(ids), max_tokens), counts or Counts())
             )
 
     def warm_up(self) -> None:
         """One short forward pass, so kernel setup isn't paid by the first real prompt."""
-        for _ in self._tokens(self.prompt_ids([Message("user", "Hello")]), 1):
+        for _ in self.token_ids(self.prompt_ids([Message("user", "Hello")]), 1, Counts()):
             pass
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
-        chat = [{"role": m.role, "content": m.content} for m in messages]
-        if self.tokenizer.chat_template:
-            text = self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
-        else:  # base models: a plain transcript is the least surprising prompt
-            text = "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
-        ids: list[int] = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-        return ids
+        return prompt_ids(self.tokenizer, messages)
 
     def _budget(self, prompt_len: int, max_tokens: int) -> int:
         if self._limit is None:
@@ -73,23 +68,56 @@ class LocalGenerator:
             )
         return min(max_tokens, self._limit - prompt_len)
 
-    def _tokens(self, ids: list[int], budget: int) -> Iterator[int]:
-        """Greedy token ids until a stop token or ``budget``; the cache lives only in this frame."""
-        cache = kv_cache(self.model)
-        step = torch.tensor([ids], device=self._device)
-        for _ in range(budget):
-            token = self._next_token(step, cache)
-            if token in self._stop_ids:
-                return
-            yield token
-            step = torch.tensor([[token]], device=self._device)
+    def token_ids(self, ids: list[int], budget: int, counts: Counts) -> Iterator[int]:
+        """Greedy token ids until a stop token or ``budget``; the cache lives only in this call."""
+        forward = CachedForward(self.model, self._lock)
+        if self.lookup:
+            return decode.lookup(forward, forward.crop, ids, budget, self._stop_ids, counts)
+        return decode.greedy(forward, ids, budget, self._stop_ids, counts)
 
-    def _next_token(self, step: torch.Tensor, cache: dict[str, Any]) -> int:
-        # inference_mode per step, not around the loop: a suspended generator would otherwise
+
+class CachedForward:
+    """Forward passes of one generation over ``model``, sharing a fresh KV cache: each call feeds
+    new token ids and returns the greedy next token after each of the last ``keep`` positions."""
+
+    def __init__(self, model: Any, lock: AbstractContextManager[Any] | None = None) -> None:
+        self.model = model
+        self._lock = lock or nullcontext()
+        self._cache = kv_cache(model)
+        self._device = _input_device(model)
+        # transformers 5 renamed the argument; ask the model which one it takes. Keeping only the
+        # logits asked for skips the vocabulary projection of every other position.
+        params = inspect.signature(model.forward).parameters
+        self._keep = "logits_to_keep" if "logits_to_keep" in params else None
+
+    def __call__(self, ids: list[int], keep: int) -> list[int]:
+        step = torch.tensor([ids], device=self._device)
+        args: dict[str, Any] = {"use_cache": True, **self._cache}
+        if self._keep:
+            args[self._keep] = keep
+        # inference_mode per pass, not around the loop: a suspended generator would otherwise
         # leave it switched on for whatever the consumer runs between tokens.
         with self._lock, torch.inference_mode():
-            logits = self.model(step, **cache, **self._step_args).logits
-            return int(logits[0, -1].argmax())
+            logits = self.model(step, **args).logits
+            predicted: list[int] = logits[0, -keep:].argmax(-1).tolist()
+            return predicted
+
+    def crop(self, tokens: int) -> None:
+        """Forget the last ``tokens`` cached positions (rejected drafts). A negative length means
+        "this many fewer" in every transformers version that has ``crop``."""
+        for cache in self._cache.values():
+            cache.crop(-tokens)
+
+
+def prompt_ids(tokenizer: Any, messages: Sequence[Message]) -> list[int]:
+    """The token ids a model is given for ``messages``: its chat template, or a plain transcript."""
+    chat = [{"role": m.role, "content": m.content} for m in messages]
+    if tokenizer.chat_template:
+        text = tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+    else:  # base models: a plain transcript is the least surprising prompt
+        text = "".join(f"{m['role']}: {m['content']}\n" for m in chat) + "assistant:"
+    ids: list[int] = tokenizer(text, add_special_tokens=False)["input_ids"]
+    return ids
 
 
 def kv_cache(model: Any) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """``deckchat model bench``: our offload executor against plain accelerate, on the same model and budget.
 
+Modes: ``accelerate`` (plain hooks), ``prefetch`` (ours, reads ahead) and ``prefetch+lookup`` (ours, and
+each pass verifies prompt-lookup drafts, decode.py). Prompts are random token ids, or given ones (deck
+QA prompts, chat/qa_prompts.py); with given prompts each stops at the model's stop token.
+
 Each executor runs in its own process, so peak RAM is its own and neither inherits the other's
 page cache or allocator. With ``cold`` (the default) every weight read from disk is evicted from the
 page cache right after it is read, by both executors alike, so each token really reads the disk,
@@ -22,12 +26,21 @@ from typing import Any
 import torch
 
 from deckchat.core.errors import DeckchatError
-from deckchat.llm.prefetch import EXECUTORS, traffic_of
+from deckchat.llm import decode
+from deckchat.llm.decode import Counts
+from deckchat.llm.prefetch import traffic_of
+
+# mode -> (offload executor, prompt-lookup drafts); the first is the baseline the others are compared to.
+MODES = {
+    "accelerate": ("accelerate", False),
+    "prefetch": ("prefetch", False),
+    "prefetch+lookup": ("prefetch", True),
+}
 
 
 @dataclass(frozen=True)
 class Run:
-    executor: str
+    executor: str  # the mode
     load_seconds: float
     first_token_seconds: float
     tokens_per_second: float
@@ -35,15 +48,17 @@ class Run:
     peak_vram_bytes: int
     bytes_per_token: float
     placement: dict[str, str]
-    tokens: list[int]
+    tokens: list[int]  # every prompt's, one after another
+    passes_per_token: float = 1.0  # forward passes per token after the first
+    acceptance: float = 0.0  # share of drafted tokens kept
 
 
 @dataclass(frozen=True)
 class Report:
     runs: list[Run]
     floor_seconds_per_token: float
-    speedup: float  # our tokens/s over accelerate's
-    identical: bool  # both produced the same greedy tokens
+    speedup: float  # prefetch's tokens/s over accelerate's
+    identical: bool  # every mode produced the same greedy tokens
 
     def as_json(self) -> dict[str, Any]:
         runs = []
@@ -52,10 +67,25 @@ class Report:
             row["of_floor"] = of_floor(self.floor_seconds_per_token, run)
             runs.append(row)
         return {
+            "modes": {run.executor: self.mode_figures(run) for run in self.runs},
+            "identical_tokens": self.identical,
             "runs": runs,
             "floor_seconds_per_token": self.floor_seconds_per_token,
             "speedup": self.speedup,
             "identical": self.identical,
+        }
+
+    def mode_figures(self, run: Run) -> dict[str, float]:
+        base = self.runs[0].tokens_per_second
+        return {
+            "tokens_per_s": run.tokens_per_second,
+            "passes_per_token": run.passes_per_token,
+            "acceptance": run.acceptance,
+            "bytes_per_token": run.bytes_per_token,
+            "first_token_s": run.first_token_seconds,
+            "peak_ram_bytes": run.peak_ram_bytes,
+            "peak_vram_bytes": run.peak_vram_bytes,
+            "vs_accelerate": run.tokens_per_second / base if base else 0.0,
         }
 
 
@@ -71,46 +101,58 @@ def bench(
     *,
     tokens: int = 8,
     prompt_tokens: int = 32,
+    prompts: list[list[int]] | None = None,
     dtype: str | None = None,
     cold: bool = True,
     scratch: Path,
+    modes: tuple[str, ...] = tuple(MODES),
 ) -> Report:
-    """Run both executors on ``src`` with the same budget, prompt and token count."""
+    """Run each mode on ``src`` with the same budget, prompts and token budget; ``prompts`` are token
+    ids (default: one random prompt of ``prompt_tokens``). The first mode is the baseline."""
     runs = [
         _in_child(
             {
                 "src": src,
                 "max_memory": max_memory,
-                "executor": executor,
+                "mode": mode,
                 "tokens": tokens,
                 "prompt_tokens": prompt_tokens,
+                "prompts": prompts,
                 "dtype": dtype,
                 "cold": cold,
                 "scratch": str(scratch),
             }
         )
-        for executor in EXECUTORS
+        for mode in modes
     ]
-    ours, plain = runs
-    speedup = ours.tokens_per_second / plain.tokens_per_second if plain.tokens_per_second else 0.0
-    return Report(runs, floor_seconds_per_token, speedup, ours.tokens == plain.tokens)
+    by_mode = {run.executor: run for run in runs}
+    plain, ours = by_mode.get("accelerate"), by_mode.get("prefetch")
+    speedup = (
+        ours.tokens_per_second / plain.tokens_per_second
+        if plain and ours and plain.tokens_per_second
+        else 0.0
+    )
+    return Report(runs, floor_seconds_per_token, speedup, all(run.tokens == runs[0].tokens for run in runs))
 
 
 def run_one(
     src: str,
     max_memory: dict[str, int],
-    executor: str,
+    mode: str,
     *,
     tokens: int,
     prompt_tokens: int,
     dtype: str | None,
     cold: bool,
     scratch: Path,
+    prompts: list[list[int]] | None = None,
 ) -> Run:
-    """Load ``src`` with ``executor`` and decode ``tokens`` greedy tokens after a random prompt."""
+    """Load ``src`` as ``mode`` says and decode up to ``tokens`` greedy tokens after each prompt
+    (default: one random prompt of ``prompt_tokens``, decoded for exactly ``tokens``)."""
     from deckchat.llm.load import load_model
     from deckchat.llm.plan import DTYPES
 
+    executor, lookup = MODES[mode]
     placement: dict[int | str, int | str] = {
         ("cpu" if k == "cpu" else 0): v for k, v in max_memory.items() if k != "disk"
     }
@@ -130,47 +172,68 @@ def run_one(
         if traffic is not None:
             traffic.cold = cold
         _evict(Path(src), Path(offload))
-        generator = torch.Generator().manual_seed(0)
-        prompt = torch.randint(0, model.config.vocab_size, (1, prompt_tokens), generator=generator)
-        out, first, decode, moved = _generate(model, prompt, tokens, traffic)
+        stop_ids: frozenset[int] = frozenset()
+        if prompts is None:
+            generator = torch.Generator().manual_seed(0)
+            random = torch.randint(0, model.config.vocab_size, (prompt_tokens,), generator=generator)
+            prompts = [random.tolist()]
+        else:  # real prompts end where the model would stop answering
+            eos = getattr(model.generation_config, "eos_token_id", None)
+            stop_ids = frozenset(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+        measured = [_generate(model, ids, tokens, traffic, lookup, stop_ids) for ids in prompts]
+    counts, decode_s, moved = Counts(), sum(m.decode for m in measured), sum(m.moved for m in measured)
+    for m in measured:
+        counts.add(m.counts)
+    after_first = counts.generated - len(measured)  # the first token of each is the prompt's pass
     return Run(
-        executor=executor,
+        executor=mode,
         load_seconds=load_seconds,
-        first_token_seconds=first,
-        tokens_per_second=(tokens - 1) / decode if decode else 0.0,
+        first_token_seconds=sum(m.first for m in measured) / len(measured),
+        tokens_per_second=after_first / decode_s if decode_s else 0.0,
         peak_ram_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         peak_vram_bytes=torch.cuda.max_memory_allocated() if torch.cuda.is_available() else 0,
-        bytes_per_token=moved / (tokens - 1) if tokens > 1 else 0.0,
+        bytes_per_token=moved / after_first if after_first > 0 else 0.0,
         placement={k or "(all)": str(v) for k, v in getattr(model, "hf_device_map", {}).items()},
-        tokens=out,
+        tokens=[token for m in measured for token in m.tokens],
+        passes_per_token=(counts.passes - len(measured)) / after_first if after_first > 0 else 0.0,
+        acceptance=counts.acceptance,
     )
 
 
-def _generate(
-    model: Any, prompt: torch.Tensor, tokens: int, traffic: Any
-) -> tuple[list[int], float, float, int]:
-    """Greedy decoding with the KV cache: (token ids, first-token seconds, decode seconds, decode bytes)."""
-    from deckchat.llm.local import kv_cache
+@dataclass
+class _Measured:
+    tokens: list[int]
+    first: float  # seconds to the first token (the prompt's pass)
+    decode: float  # seconds for the rest
+    moved: int  # bytes read from offload storage for the rest
+    counts: Counts
 
+
+def _generate(
+    model: Any, ids: list[int], tokens: int, traffic: Any, lookup: bool, stop_ids: frozenset[int]
+) -> _Measured:
+    """Greedy decoding with the KV cache, as the chat's generator runs it."""
+    from deckchat.llm.local import CachedForward
+
+    forward, counts = CachedForward(model), Counts()
+    if lookup:
+        stream = decode.lookup(forward, forward.crop, ids, tokens, stop_ids, counts)
+    else:
+        stream = decode.greedy(forward, ids, tokens, stop_ids, counts)
     out: list[int] = []
-    cache = kv_cache(model)
-    with torch.inference_mode():
-        start = time.perf_counter()
-        step = model(input_ids=prompt, use_cache=True, **cache)
-        first = time.perf_counter() - start
-        moved_before = traffic.bytes if traffic is not None else 0
-        start = time.perf_counter()
-        for _ in range(tokens):
-            token = step.logits[:, -1].argmax(-1, keepdim=True).cpu()
-            out.append(int(token))
-            if len(out) == tokens:
-                break
-            step = model(input_ids=token, use_cache=True, **cache)
-        if torch.cuda.is_available():
-            torch.cuda.synchronize()
-        decode = time.perf_counter() - start
-    moved = (traffic.bytes if traffic is not None else 0) - moved_before
-    return out, first, decode, moved
+    start = time.perf_counter()
+    first, moved_before = 0.0, 0
+    for token in stream:
+        if not out:
+            first = time.perf_counter() - start
+            moved_before = traffic.bytes if traffic is not None else 0
+            start = time.perf_counter()
+        out.append(token)
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    decode_s = time.perf_counter() - start if out else 0.0
+    moved = (traffic.bytes if traffic is not None else 0) - moved_before if out else 0
+    return _Measured(out, first, decode_s, moved, counts)
 
 
 def _evict(*folders: Path) -> None:
@@ -194,12 +257,12 @@ def _in_child(args: dict[str, Any]) -> Run:
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise DeckchatError(f"The {args['executor']} run failed: {last}", code="bench_failed", status=500)
+        raise DeckchatError(f"The {args['mode']} run failed: {last}", code="bench_failed", status=500)
     return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":
     options = json.loads(sys.argv[1])
     options["scratch"] = Path(options["scratch"])
-    result = run_one(options.pop("src"), options.pop("max_memory"), options.pop("executor"), **options)
+    result = run_one(options.pop("src"), options.pop("max_memory"), options.pop("mode"), **options)
     print(json.dumps(asdict(result)))

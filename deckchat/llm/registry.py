@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import torch
 
@@ -19,8 +20,9 @@ from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
 from deckchat.llm.plan import DTYPES, parse_budget
+from deckchat.llm.prefetch import offload_hooks
 from deckchat.llm.resolve import resolve_model
-from deckchat.settings import LlmOptions
+from deckchat.settings import LlmOptions, LookupMode
 
 SPECS = "extractive, default, hf:PATH_OR_ID or openai:BASE_URL"
 
@@ -33,10 +35,10 @@ def make_generator(spec: str, options: LlmOptions, *, model: str | None = None) 
     if spec == "extractive":
         raise ValueError("extractive answers need no generator; the chat layer handles them")
     if spec == "default":
-        return _cached(("default", options.home), lambda: _default(options))
+        return _cached(("default", options.home, options.lookup), lambda: _default(options))
     if kind == "hf" and target:
         source = resolve_model(target)  # first, so ./m and /abs/m share one loaded model
-        placement = (options.max_memory, options.dtype, options.offload_folder)
+        placement = (options.max_memory, options.dtype, options.offload_folder, options.lookup)
         return _cached(("hf", source, *placement), lambda: _hf(target, options))
     if kind == "openai" and target:
         if not model:
@@ -71,7 +73,7 @@ def _default(options: LlmOptions) -> LocalGenerator:
     else:
         model, tokenizer = load_causal_lm(folder, dtype=torch.float32, options=options)
         model = quantize_linear_int8(model)  # 2-3x faster on CPU; see cpu_int8.py
-    return _warm(LocalGenerator(model, tokenizer, name=name))
+    return _warm(LocalGenerator(model, tokenizer, name=name, lookup=options.lookup == "on"))
 
 
 def _hf(target: str, options: LlmOptions) -> LocalGenerator:
@@ -92,7 +94,21 @@ def _hf(target: str, options: LlmOptions) -> LocalGenerator:
         options=options,
         disk_budget=budget["disk"],
     )
-    return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}"))
+    lookup = uses_lookup(options.lookup, model)
+    return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}", lookup=lookup))
+
+
+def uses_lookup(mode: LookupMode, model: Any) -> bool:
+    """Prompt-lookup drafts are on when asked for, and by default where a pass streams weights in
+    (offloaded to RAM from a GPU, or to disk): there, checking ten tokens costs what checking one does.
+
+    Only a float32 model by default: in 16 bits, a pass over several positions rounds differently from
+    a pass over one, and where two tokens' logits are one rounding step apart the choice can flip
+    (measured with SmolLM2 in bfloat16: 2 of 2 deck answers diverged within 32 tokens, each at a
+    near-tie). In float32 the output is plain greedy decoding's, token for token (tests/llm/test_decode.py).
+    """
+    exact = getattr(model, "dtype", None) == torch.float32
+    return mode == "on" or (mode == "auto" and exact and bool(offload_hooks(model)))
 
 
 def _warm(generator: LocalGenerator) -> LocalGenerator:

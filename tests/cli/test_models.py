@@ -43,7 +43,7 @@ def test_shard_prints_what_it_wrote_and_verified(model_dir: Path, tmp_path: Path
 
 
 @pytest.mark.slow
-def test_bench_compares_both_executors_on_the_same_offloaded_model(model_dir: Path, tmp_path: Path) -> None:
+def test_bench_compares_every_mode_on_the_same_offloaded_model(model_dir: Path, tmp_path: Path) -> None:
     size = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     done = cli(
         tmp_path / "home",
@@ -61,8 +61,11 @@ def test_bench_compares_both_executors_on_the_same_offloaded_model(model_dir: Pa
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     runs = {run["executor"]: run for run in report["runs"]}
-    assert set(runs) == {"prefetch", "accelerate"}
-    assert report["identical"] is True and runs["prefetch"]["tokens"] == runs["accelerate"]["tokens"]
+    assert set(runs) == set(report["modes"]) == {"accelerate", "prefetch", "prefetch+lookup"}
+    assert report["identical"] is True and report["identical_tokens"] is True
+    assert runs["prefetch"]["tokens"] == runs["accelerate"]["tokens"] == runs["prefetch+lookup"]["tokens"]
+    assert report["modes"]["accelerate"]["passes_per_token"] == 1.0
+    assert report["modes"]["prefetch"]["tokens_per_s"] == runs["prefetch"]["tokens_per_second"]
     assert report["floor_seconds_per_token"] > 0 and report["speedup"] > 0
     for run in runs.values():
         assert "disk" in run["placement"].values()
@@ -88,3 +91,8 @@ def test_a_benchmark_runs_in_the_dtype_the_config_names(
 ) -> None:
     (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
     assert stored_dtype(str(tmp_path)) == dtype
+
+
+def test_bench_on_deck_questions_needs_the_decks(model_dir: Path, tmp_path: Path) -> None:
+    done = cli(tmp_path / "home", "model", "bench", str(model_dir), "--prompts", "qa", "--json")
+    assert done.returncode == 1 and "--prompts qa needs --decks DIR" in done.stderr

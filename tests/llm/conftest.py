@@ -48,8 +48,18 @@ def converted(llm_options: LlmOptions) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A random 4-layer Llama with the SmolLM2 tokenizer: big MLPs and a small hidden size, so
-    layers (not only the embedding) are worth offloading."""
+    """A random 4-layer Llama with the SmolLM2 tokenizer that reads at most 512 tokens."""
+    return _tiny_llama(converted, tmp_path_factory.mktemp("tiny-llama"), context=512)
+
+
+@pytest.fixture(scope="session")
+def tiny_reader(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same, reading 2,048 tokens: room for a deck QA prompt (four evidence blocks)."""
+    return _tiny_llama(converted, tmp_path_factory.mktemp("tiny-reader"), context=2048)
+
+
+def _tiny_llama(converted: Path, out: Path, *, context: int) -> Path:
+    """Big MLPs and a small hidden size, so layers (not only the embedding) are worth offloading."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     tokenizer = AutoTokenizer.from_pretrained(converted)
@@ -60,7 +70,7 @@ def tiny_model(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
         num_hidden_layers=4,
         num_attention_heads=4,
         num_key_value_heads=2,
-        max_position_embeddings=512,
+        max_position_embeddings=context,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.eos_token_id,
@@ -68,7 +78,6 @@ def tiny_model(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
         initializer_range=0.2,  # wide enough that greedy output varies instead of one repeated token
     )
     torch.manual_seed(0)
-    out = tmp_path_factory.mktemp("tiny-llama")
     LlamaForCausalLM(config).save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out

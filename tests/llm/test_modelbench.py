@@ -7,14 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from deckchat.llm.modelbench import Report, Run, of_floor, run_one
-from deckchat.llm.prefetch import EXECUTORS
+from deckchat.llm.modelbench import MODES, Report, Run, of_floor, run_one
 from deckchat.llm.synthetic import write_random_model
 from tests.llm import tiny
 
 
-def run(executor: str, tokens_per_second: float, tokens: list[int]) -> Run:
-    return Run(executor, 1.0, 0.5, tokens_per_second, 2**30, 0, 1e6, {"lm_head": "disk"}, tokens)
+def run(mode: str, tokens_per_second: float, tokens: list[int], passes: float = 1.0) -> Run:
+    return Run(mode, 1.0, 0.5, tokens_per_second, 2**30, 0, 1e6, {"lm_head": "disk"}, tokens, passes, 0.5)
 
 
 def test_the_report_gives_each_run_its_share_of_the_floor() -> None:
@@ -25,8 +24,17 @@ def test_the_report_gives_each_run_its_share_of_the_floor() -> None:
     assert of_floor(0.25, run("prefetch", 2.0, [])) == 0.5
 
 
+def test_the_report_compares_each_mode_with_the_first() -> None:
+    runs = [run("accelerate", 2.0, [1]), run("prefetch", 3.0, [1]), run("prefetch+lookup", 6.0, [1], 0.25)]
+    shape = Report(runs, 0.1, 1.5, True).as_json()
+    assert list(shape["modes"]) == list(MODES) and shape["identical_tokens"] is True
+    lookup = shape["modes"]["prefetch+lookup"]
+    assert (lookup["tokens_per_s"], lookup["vs_accelerate"], lookup["passes_per_token"]) == (6.0, 3.0, 0.25)
+    assert {"bytes_per_token", "acceptance", "first_token_s", "peak_ram_bytes"} <= set(lookup)
+
+
 @pytest.mark.slow
-def test_both_executors_decode_the_same_tokens_from_a_model_half_on_disk(tmp_path: Path) -> None:
+def test_every_mode_decodes_the_same_tokens_from_a_model_half_on_disk(tmp_path: Path) -> None:
     model = tmp_path / "model"
     write_random_model(tiny.llama(), model, dtype=torch.float32, max_shard_size=200_000, std=0.2)
     budget = {"cpu": sum(f.stat().st_size for f in model.glob("*.safetensors")) // 2}
@@ -41,10 +49,11 @@ def test_both_executors_decode_the_same_tokens_from_a_model_half_on_disk(tmp_pat
             cold=True,
             scratch=tmp_path,
         )
-        for executor in EXECUTORS
+        for executor in MODES
     ]
-    assert [r.executor for r in runs] == list(EXECUTORS)
-    assert runs[0].tokens == runs[1].tokens and len(runs[0].tokens) == 4
+    assert [r.executor for r in runs] == list(MODES)
+    assert runs[0].tokens == runs[1].tokens == runs[2].tokens and len(runs[0].tokens) == 4
+    assert runs[0].passes_per_token == 1.0 and runs[2].passes_per_token <= 1.0
     for r in runs:
         assert "disk" in r.placement.values() and r.bytes_per_token > 0 and r.tokens_per_second > 0
     assert list(tmp_path.glob("offload-*")) == []  # each run's offload folder is gone
