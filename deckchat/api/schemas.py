@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from deckchat.core.boxes import Box
 from deckchat.core.chat import NotesMode
 from deckchat.core.deck import DeckFormat, DeckStatus, Stage, Visibility
 from deckchat.services.views import NotesDocView, SlideView
@@ -125,6 +126,9 @@ class ChatRequest(BaseModel):
 class CitationOut(_Out):
     slide: int
     quote: str
+    # One box per line of the slide the quote covers; empty for a quote from notes, and for a slide
+    # ingested before deckchat stored where its text is drawn.
+    regions: list[Box]
 
 
 class AnswerOut(_Out):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from deckchat.chat.evidence import Sentence, check_shown, sentences
-from deckchat.chat.extractive import Extract, extract
+from deckchat.chat.extractive import Extract, citation, extract
 from deckchat.chat.prompt import DECLINE, build_messages
 from deckchat.chat.verify import attribute, sentences_of, verify
 from deckchat.core.chat import Answer, ChunkKind, Citation, Hit, NotesMode
@@ -128,4 +128,4 @@ def _citation(slide: int, text: str, pool: list[Sentence]) -> Citation:
     words = set(tokenize(text))
     candidates = [s for s in pool if s.slide == slide]
     best = max(candidates, key=lambda s: len(words.intersection(tokenize(s.text))), default=None)
-    return Citation(slide=slide, quote=best.text if best else "")
+    return citation(best) if best else Citation(slide=slide, quote="")

@@ -99,7 +99,7 @@ def _summary(ranked: list[tuple[float, Sentence]]) -> Extract | None:
         title = titles.get(slide, "")
         head = f"{title}: " if title and title != sentence.text and len(title) <= 80 else ""
         rows.append(f"- {head}{_as_sentence(sentence.text)} [{slide}]")
-    citations = [Citation(slide=slide, quote=sentence.text) for slide, sentence in sorted(lines.items())]
+    citations = [citation(sentence) for _, sentence in sorted(lines.items())]
     return Extract("\n".join(rows), citations, list(dict.fromkeys(s.chunk for s in lines.values())))
 
 
@@ -175,9 +175,14 @@ def citations_for(chosen: list[Sentence], ranked: list[tuple[float, Sentence]]) 
     """One citation per slide used, quoting its best sentence."""
     citations: list[Citation] = []
     for slide in dict.fromkeys(s.slide for s in chosen if s.slide):
-        quote = next((s.text for _, s in ranked if s.slide == slide), "")
-        citations.append(Citation(slide=slide, quote=quote))
+        best = next(s for _, s in ranked if s.slide == slide)
+        citations.append(citation(best))
     return citations
+
+
+def citation(sentence: Sentence) -> Citation:
+    """A citation of the sentence's slide, quoting it, and saying whether the quote is from notes."""
+    return Citation(slide=sentence.slide, quote=sentence.text, notes=sentence.from_notes)
 
 
 def _as_sentence(text: str) -> str:

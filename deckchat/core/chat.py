@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from deckchat.core.boxes import Box
+
 
 class NotesMode(StrEnum):
     """How a deck's notes (speaker notes and notes documents) may be used by the chat."""
@@ -44,8 +46,14 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
+    """A slide an answer rests on and the line it quotes. ``notes``: the quote is from notes (speaker
+    notes or a notes document), which the slide does not show. ``regions``: where the quote is drawn on
+    the slide, one box per line (chat/regions.py); none for notes."""
+
     slide: int
     quote: str
+    notes: bool = False
+    regions: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from deckchat.core.boxes import TextLine
 from deckchat.core.text import clean_text, display_name
 
 
@@ -99,6 +100,9 @@ class SlideContent:
     ocr: bool
     width: int
     height: int
+    # Where the located text's lines are drawn (core/boxes.py); None for a slide ingested before
+    # deckchat stored them, which shows no regions until its deck is ingested again.
+    lines: tuple[TextLine, ...] | None = None
 
     def __post_init__(self) -> None:
         _set(self, title=clean_text(self.title), text=clean_text(self.text), notes=clean_text(self.notes))

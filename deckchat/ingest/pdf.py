@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from deckchat.core.boxes import Box, MeasuredLine
 from deckchat.core.errors import InvalidInput, TooLarge
 from deckchat.core.limits import Limits
 from deckchat.core.text import REPLACEMENT, clean_text
@@ -38,6 +39,14 @@ _FORM_DEPTH = 4  # nested form XObjects followed to find images; real decks nest
 class PageText:
     title: str
     text: str
+    lines: tuple[MeasuredLine, ...] = ()  # every line of both, with where the page draws it
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    size: float  # the largest font size of its visible characters
+    measured: MeasuredLine
 
 
 @contextmanager
@@ -141,10 +150,11 @@ def page_pictures(page: pdfium.PdfPage) -> list[Picture]:
 
 
 def page_text(page: pdfium.PdfPage) -> PageText:
-    """The page's text in content order, with the title split off when one is set large."""
+    """The page's text in content order, with the title split off when one is set large, and where
+    each line is drawn."""
     textpage = page.get_textpage()
     try:
-        lines = _sized_lines(textpage)
+        lines = _sized_lines(textpage, *page.get_size())
     finally:
         textpage.close()
     return _split_title(lines)
@@ -169,17 +179,19 @@ def _pdfium_string(fetch: Callable[[ctypes.Array[ctypes.c_char] | None, int], in
     return clean_text(buffer.raw[: units * 2].decode("utf-16-le", "surrogatepass"))
 
 
-def _sized_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float]]:
-    """Lines of text, each with the largest font size of its visible characters.
+def _sized_lines(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[_Line]:
+    """Lines of text, each with the largest font size of its visible characters and its characters'
+    boxes (the same walk, so boxes cost one more pdfium call a character).
 
     pdfium counts UTF-16 code units, not characters: one outside the BMP (math letters, emoji) takes
     two indices, a surrogate pair. Each line is collected as code units and decoded whole by
     ``clean_text``, which pairs them up and replaces a unit left alone (a broken ToUnicode map can map a
     glyph to one).
     """
-    lines: list[tuple[str, float]] = []
-    units: list[str] = []
-    size = 0.0
+    lines: list[_Line] = []
+    line = _Collecting(width, height)
+    box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+    refs = [ctypes.byref(value) for value in box]
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
         if code < 0x20 and code not in _LINE_CODES:
@@ -189,30 +201,84 @@ def _sized_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float]]:
         unit = chr(code) if code <= sys.maxunicode else REPLACEMENT  # any int, for the same reason
         if unit in "\r\n":
             if unit == "\n":
-                lines.append((clean_text("".join(units)).strip(), size))
-                units, size = [], 0.0
+                lines.append(line.finish())
+                line = _Collecting(width, height)
             continue
-        units.append(unit)
-        if not unit.isspace():
-            size = max(size, pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
-    lines.append((clean_text("".join(units)).strip(), size))
-    return [(text, size) for text, size in lines if text]
+        if unit.isspace():
+            line.add(unit, None)
+            continue
+        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *refs)
+        line.add(unit, (box[0].value, box[1].value, box[2].value, box[3].value))
+        line.size = max(line.size, pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    lines.append(line.finish())
+    return [found for found in lines if found.text]
 
 
-def _split_title(lines: list[tuple[str, float]]) -> PageText:
+class _Collecting:
+    """One line's code units and their boxes (left, right, bottom, top in points), as the walk meets
+    them."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.width, self.height = width, height
+        self.units: list[str] = []
+        self.boxes: list[tuple[float, float, float, float] | None] = []
+        self.size = 0.0
+
+    def add(self, unit: str, box: tuple[float, float, float, float] | None) -> None:
+        self.units.append(unit)
+        self.boxes.append(box)
+
+    def finish(self) -> _Line:
+        cleaned = clean_text("".join(self.units))
+        text = cleaned.strip()
+        drawn = [b for b in self.boxes if b is not None]
+        if not text or not drawn:
+            return _Line(text, self.size, MeasuredLine(text, Box(0, 0, 0, 0)))
+        left, right = min(b[0] for b in drawn), max(b[1] for b in drawn)
+        bottom, top = min(b[2] for b in drawn), max(b[3] for b in drawn)
+        box = Box(
+            left / self.width,
+            1 - top / self.height,
+            (right - left) / self.width,
+            (top - bottom) / self.height,
+        )
+        edges: tuple[float, ...] = ()
+        if len(cleaned) == len(self.units):  # one box per character: no surrogate pair was joined
+            lead = len(cleaned) - len(cleaned.lstrip())
+            edges = tuple(x / self.width for x in _edges(self.boxes[lead : lead + len(text)]))
+        return _Line(text, self.size, MeasuredLine(text, box, edges))
+
+
+def _edges(boxes: list[tuple[float, float, float, float] | None]) -> list[float]:
+    """The x before each character and after the last: a glyph's left side, or at a space the right
+    side of the glyph before it, so a span ending before a space ends at its own last glyph."""
+    edges: list[float] = []
+    last_right = 0.0
+    for box in boxes:
+        if box is None:
+            edges.append(last_right)
+        else:
+            edges.append(box[0])
+            last_right = box[1]
+    edges.append(last_right)
+    return edges
+
+
+def _split_title(lines: list[_Line]) -> PageText:
     if not lines:
         return PageText("", "")
-    sizes = sorted(size for _, size in lines)
+    measured = tuple(line.measured for line in lines)
+    sizes = sorted(line.size for line in lines)
     body = sizes[len(sizes) // 2]
     top = sizes[-1]
-    start = next(i for i, (_, size) in enumerate(lines) if size == top)
+    start = next(i for i, line in enumerate(lines) if line.size == top)
     if len(lines) > 1 and top < body * _TITLE_RATIO:
-        return PageText("", "\n".join(text for text, _ in lines))
+        return PageText("", "\n".join(line.text for line in lines), measured)
     end = start
-    while end + 1 < len(lines) and lines[end + 1][1] == top:
+    while end + 1 < len(lines) and lines[end + 1].size == top:
         end += 1
-    title = " ".join(text for text, _ in lines[start : end + 1])
+    title = " ".join(line.text for line in lines[start : end + 1])
     if len(title) > _MAX_TITLE:
-        return PageText("", "\n".join(text for text, _ in lines))
+        return PageText("", "\n".join(line.text for line in lines), measured)
     rest = lines[:start] + lines[end + 1 :]
-    return PageText(title, "\n".join(text for text, _ in rest))
+    return PageText(title, "\n".join(line.text for line in rest), measured)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from deckchat.core.boxes import MeasuredLine, located_text, place_lines
 from deckchat.core.deck import Deck, DeckFormat, NotesDocument, NotesFormat, Slide, SlideText, Stage
 from deckchat.core.limits import Limits
 from deckchat.core.ports import BlobSink, ProgressSink
@@ -23,7 +24,7 @@ from deckchat.core.text import display_name
 from deckchat.ingest.convert import convert_to_pdf
 from deckchat.ingest.images import slide_images
 from deckchat.ingest.notes import parse_notes
-from deckchat.ingest.ocr import ocr_image
+from deckchat.ingest.ocr import ocr_lines
 from deckchat.ingest.pdf import (
     PDFIUM_LOCK,
     metadata_title,
@@ -95,8 +96,9 @@ def ingest(
                 "PPTX has %d visible slides but its PDF %d pages; using PDF text", len(texts), len(pdf)
             )
             texts = None
-        slides, pictures = _render(pdf, texts, options, blobs, progress, label)
-        slides = _ocr(pdf, slides, content_shares(pictures), options, progress, label)
+        slides, pictures, measured = _render(pdf, texts, options, blobs, progress, label)
+        slides = _ocr(pdf, slides, measured, content_shares(pictures), options, progress, label)
+        slides = [_with_lines(slide, lines) for slide, lines in zip(slides, measured, strict=True)]
         title = _metadata_title(pdf)
     progress(Stage.NOTES, 0, len(notes))
     documents = [_notes_document(item) for item in notes]
@@ -130,11 +132,12 @@ def _render(
     blobs: BlobSink,
     progress: ProgressSink,
     label: str,
-) -> tuple[list[Slide], list[list[Picture]]]:
-    """Each page's slide (images stored, text set) and the pictures on it."""
+) -> tuple[list[Slide], list[list[Picture]], list[list[MeasuredLine]]]:
+    """Each page's slide (images stored, text set), the pictures on it, and its measured lines."""
     total = len(pdf)
     slides: list[Slide] = []
     pictures: list[list[Picture]] = []
+    measured: list[list[MeasuredLine]] = []
     pending: deque[tuple[SlideText, Future[Slide]]] = deque()
     progress(Stage.RENDER, 0, total)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode") as pool:
@@ -142,7 +145,9 @@ def _render(
             with page_errors(index + 1, label):
                 page = pdf[index]
                 image = render_page(page, options.image_width)
-                text = texts[index] if texts is not None else _pdf_slide_text(page)
+                drawn = page_text(page)
+                measured.append(list(drawn.lines))
+                text = texts[index] if texts is not None else SlideText(title=drawn.title, text=drawn.text)
                 pictures.append(page_pictures(page))
                 page.close()
             pending.append((text, pool.submit(_store_images, index + 1, image, options, blobs)))
@@ -150,12 +155,7 @@ def _render(
                 slide_text, future = pending.popleft()
                 slides.append(_with_text(future.result(), slide_text))
                 progress(Stage.RENDER, len(slides), total)
-    return slides, pictures
-
-
-def _pdf_slide_text(page: pdfium.PdfPage) -> SlideText:
-    text = page_text(page)
-    return SlideText(title=text.title, text=text.text)
+    return slides, pictures, measured
 
 
 def _store_images(number: int, image: object, options: IngestOptions, blobs: BlobSink) -> Slide:
@@ -177,6 +177,12 @@ def _with_text(slide: Slide, text: SlideText) -> Slide:
     return replace(slide, title=text.title, text=text.text, notes=text.notes)
 
 
+def _with_lines(slide: Slide, measured: list[MeasuredLine]) -> Slide:
+    """The slide with its lines placed in its text, whichever extractor wrote that text (pdfium,
+    python-pptx, OCR): the measured lines are found in it by their text."""
+    return replace(slide, lines=place_lines(located_text(slide.title, slide.text), measured))
+
+
 def _textless(slide: Slide, options: IngestOptions) -> bool:
     return sum(not c.isspace() for c in slide.title + slide.text) < options.ocr_min_chars
 
@@ -189,6 +195,7 @@ def _needs_ocr(slide: Slide, picture_share: float, options: IngestOptions) -> bo
 def _ocr(
     pdf: pdfium.PdfDocument,
     slides: list[Slide],
+    measured: list[list[MeasuredLine]],
     picture_shares: list[float],
     options: IngestOptions,
     progress: ProgressSink,
@@ -202,10 +209,13 @@ def _ocr(
             image = render_page(page, options.image_width)
             page.close()
         slide = slides[index]
-        found = new_lines(ocr_image(image), slide.title + "\n" + slide.text)
+        read = ocr_lines(image)
+        found = new_lines("\n".join(line.text for line in read), slide.title + "\n" + slide.text)
         if found or _textless(slide, options):
             text = "\n".join(part for part in (slide.text, found) if part)
             slides[index] = replace(slide, text=text, ocr=True)
+            kept = set(found.splitlines())
+            measured[index].extend(line for line in read if line.text in kept)
         progress(Stage.OCR, done, len(todo))
     return slides
 

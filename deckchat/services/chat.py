@@ -6,12 +6,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from deckchat.chat.answer import EXTRACTIVE, answer
 from deckchat.chat.followup import about_this_slide, retrieval_query
 from deckchat.chat.profile import deck_question, profile_slides
+from deckchat.chat.regions import with_regions
 from deckchat.core.chat import Answer, Hit, NotesMode
 from deckchat.core.chunking import evidence_chunks
 from deckchat.core.errors import InvalidInput
@@ -24,6 +25,7 @@ from deckchat.services.indexing import rebuild_index
 from deckchat.services.lookup import find_ready
 from deckchat.settings import Settings
 from deckchat.store import analytics, conversations
+from deckchat.store import decks as deck_rows
 from deckchat.store.blobs import BlobStore
 from deckchat.store.db import Database
 from deckchat.store.tables import ConversationRow
@@ -48,7 +50,10 @@ class Reply:
         final = self.answer
         return {
             "answer": final.answer,
-            "citations": [{"slide": c.slide, "quote": c.quote} for c in final.citations],
+            "citations": [
+                {"slide": c.slide, "quote": c.quote, "regions": [asdict(box) for box in c.regions]}
+                for c in final.citations
+            ],
             "refused": final.refused,
             "llm": final.llm,
             "grounding_replaced": final.grounding_replaced,
@@ -151,8 +156,19 @@ class ChatService:
             else:
                 yield item
         assert final is not None
+        final = self._with_regions(deck_id, final)
         self._remember(conversation_id, question, final, slide)
         yield Reply(final, conversation_id, tuple(hits), score)
+
+    def _with_regions(self, deck_id: str, final: Answer) -> Answer:
+        """Each citation's regions, from the cited slides' stored lines (read with the slide's own access:
+        the chat only cites slides of the deck being asked)."""
+        if not final.citations:
+            return final
+        with self._db.read() as session:
+            rows = deck_rows.load_slides(session, deck_id, {c.slide for c in final.citations})
+            slides = {row.number: row.slide() for row in rows}
+        return with_regions(final, slides)
 
     def index_for(self, ref: str) -> DeckIndex:
         with self._db.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,10 +116,12 @@ def decks_showing(session: Session, digest: str) -> list[DeckRow]:
     return list(session.scalars(select(DeckRow).where(DeckRow.id.in_(shown))))
 
 
-def load_slides(session: Session, deck_id: str) -> list[SlideRow]:
-    return list(
-        session.scalars(select(SlideRow).where(SlideRow.deck_id == deck_id).order_by(SlideRow.number))
-    )
+def load_slides(session: Session, deck_id: str, numbers: Iterable[int] | None = None) -> list[SlideRow]:
+    """The deck's slides in order; only those numbered ``numbers`` when given (an answer's cited ones)."""
+    query = select(SlideRow).where(SlideRow.deck_id == deck_id)
+    if numbers is not None:
+        query = query.where(SlideRow.number.in_(list(numbers)))
+    return list(session.scalars(query.order_by(SlideRow.number)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Index, S
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from deckchat.core.boxes import TextLine, decode_lines, encode_lines
 from deckchat.core.chat import NotesMode
 from deckchat.core.deck import (
     DeckFormat,
@@ -43,6 +44,20 @@ class EnumText(TypeDecorator[StrEnum]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
         return None if value is None else self.enum(value)
+
+
+class LinesJSON(TypeDecorator[tuple[TextLine, ...]]):
+    """A slide's placed lines in core's compact JSON form (core/boxes.py); NULL for a slide stored before
+    lines were, which reads back as None."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[TextLine, ...] | None, dialect: Dialect) -> Any:
+        return None if value is None else encode_lines(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[TextLine, ...] | None:
+        return None if value is None else decode_lines(value)
 
 
 class Base(DeclarativeBase):
@@ -119,6 +134,7 @@ class SlideRow(Base):
     thumb_hash: Mapped[str] = mapped_column(String(64))
     width: Mapped[int]
     height: Mapped[int]
+    lines: Mapped[tuple[TextLine, ...] | None] = mapped_column(LinesJSON)
 
     deck: Mapped[DeckRow] = relationship(back_populates="slides")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from deckchat.cli import state
 from deckchat.jobs.in_process import ingest_now
 from tests.cli.conftest import Command
@@ -27,7 +29,12 @@ def test_ask_answers_from_the_deck_and_a_follow_up_continues_the_conversation(
     assert first.exit_code == 0, first.output
     reply = json.loads(first.stdout)
     assert (reply["refused"], reply["llm"]) == (False, "extractive")
-    assert reply["citations"] == [{"slide": 1, "quote": TEXT}] and first.stderr == ""
+    (cited,) = reply["citations"]
+    assert (cited["slide"], cited["quote"], first.stderr) == (1, TEXT, "")
+    # Where pages_pdf draws the line: from x = 36 pt of 720, on a baseline 300 pt up a 405 pt page.
+    (region,) = cited["regions"]
+    assert region["x"] == pytest.approx(36 / 720, abs=0.002)
+    assert 1 - 300 / 405 <= region["y"] + region["h"] <= 1 - 300 / 405 + 0.02  # the descenders below it
 
     # A person reading: the answer alone on stdout, where it was cited and how to go on, on stderr.
     on_slide_2 = ("--slide", "2", "--conversation", reply["conversation_id"])

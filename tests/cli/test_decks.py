@@ -64,7 +64,9 @@ def test_add_list_show_rm(tmp_path: Path, decks_dir: Path) -> None:
     reply = json.loads(asked.stdout)
     assert {"answer", "citations", "refused", "llm"} <= set(reply)
     assert not reply["refused"] and reply["llm"] == "extractive"
-    assert all({"slide", "quote"} == set(c) for c in reply["citations"]) and reply["citations"]
+    assert all({"slide", "quote", "regions"} == set(c) for c in reply["citations"]) and reply["citations"]
+    # A real deck, freshly ingested: its quotes are placed on their slides.
+    assert any(c["regions"] for c in reply["citations"])
     refused = json.loads(
         cli(
             home, "ask", deck["id"], "What was the weather in Paris in 1850?", "--llm", "extractive", "--json"

@@ -360,6 +360,20 @@ export interface components {
             /** Refused */
             refused: boolean;
         };
+        /**
+         * Box
+         * @description A rectangle on the slide, in fractions of its width and height from the top left.
+         */
+        Box: {
+            /** H */
+            h: number;
+            /** W */
+            w: number;
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
         /** ChatRequest */
         ChatRequest: {
             /** Conversation Id */
@@ -376,6 +390,8 @@ export interface components {
         CitationOut: {
             /** Quote */
             quote: string;
+            /** Regions */
+            regions: components["schemas"]["Box"][];
             /** Slide */
             slide: number;
         };
@@ -615,6 +631,8 @@ export interface components {
             height: number;
             /** Image */
             image: string;
+            /** Lines */
+            lines?: components["schemas"]["TextLine"][] | null;
             /** Notes */
             notes: string;
             /** Number */
@@ -636,6 +654,23 @@ export interface components {
          * @enum {string}
          */
         Stage: "queued" | "validate" | "convert" | "render" | "ocr" | "notes" | "index" | "store" | "done";
+        /**
+         * TextLine
+         * @description A line of the slide's located text, ``[start, end)``, and where it is drawn. ``edges`` holds
+         *     ``end - start + 1`` x positions, or none when only the line's box is known (OCR).
+         */
+        TextLine: {
+            box: components["schemas"]["Box"];
+            /**
+             * Edges
+             * @default []
+             */
+            edges: number[];
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+        };
         /** UnansweredQuestion */
         UnansweredQuestion: {
             /**

@@ -30,7 +30,7 @@ const conversation: Conversation = {
     {
       role: "assistant",
       text: "An array.",
-      citations: [{ slide: 2, quote: "array" }],
+      citations: [{ slide: 2, quote: "array", regions: [] }],
       refused: false,
       stopped: false,
     },

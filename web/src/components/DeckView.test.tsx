@@ -35,7 +35,7 @@ const press = (key: string, init: KeyboardEventInit = {}, target: Element = docu
 
 const ANSWER: ChatAnswer = {
   answer: "Select it with **df['name']**.",
-  citations: [{ slide: 3, quote: "df['name'] returns a Series" }],
+  citations: [{ slide: 3, quote: "df['name'] returns a Series", regions: [] }],
   refused: false,
   llm: "extractive",
   grounding_replaced: false,
