@@ -233,7 +233,7 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Longest wait for the generator before a 503 with Retry-After."
     )
 
-    workers: int = Field(default=2, description="Ingestion jobs run at once by the server.")
+    workers: int = Field(default=2, description="Ingestion jobs run at once by `serve` or a `worker`.")
     job_lease_s: float = 60.0
     job_timeout_s: float = Field(
         default=1800.0,

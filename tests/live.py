@@ -37,8 +37,9 @@ def worker_pids(job_id: str) -> list[int]:
 
 
 class LiveServer:
-    def __init__(self, home: Path, **env: str) -> None:
-        self.home = home
+    def __init__(self, home: Path, *args: str, **env: str) -> None:
+        """``args`` go to `deckchat serve`; ``env`` adds to the environment."""
+        self.home, self.args = home, args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DECKCHAT_HOME": str(home), "DECKCHAT_PORT": str(self.port), **env}
@@ -49,7 +50,7 @@ class LiveServer:
         self.home.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "deckchat.cli.main", "serve"],
+                [sys.executable, "-m", "deckchat.cli.main", "serve", *self.args],
                 env=self.env,
                 cwd=REPO,
                 stdout=log,

@@ -14,7 +14,7 @@ from deckchat.services.chat import Reply
 LlmOpt = Annotated[
     str | None,
     typer.Option(
-        "--llm", help="extractive, default, hf:PATH_OR_ID or openai:BASE_URL [default: DECKCHAT_LLM]."
+        "--llm", help="extractive, default, hf:PATH_OR_ID or openai:BASE_URL (default: DECKCHAT_LLM)."
     ),
 ]
 LlmModelOpt = Annotated[str | None, typer.Option("--llm-model", help="Model name for an openai: server.")]

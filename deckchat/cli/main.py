@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from deckchat.cli import chat, decks, evaluate, models, server, users
+from deckchat.cli import chat, decks, evaluate, models, server, users, worker
 from deckchat.cli.output import fail
 from deckchat.core.errors import DeckchatError
 
@@ -24,6 +24,7 @@ app.command("list")(decks.list_decks)
 app.command()(decks.show)
 app.command()(decks.rm)
 app.command()(server.serve)
+app.command()(worker.worker)
 app.command()(chat.ask)
 app.command("eval")(evaluate.evaluate_command)
 app.add_typer(models.model_app, name="model")

@@ -1,4 +1,4 @@
-"""serve: run the API, the site and the ingestion workers in one process."""
+"""serve: run the API, the site and (unless --no-jobs) the ingestion workers in one process."""
 
 from __future__ import annotations
 
@@ -18,11 +18,18 @@ from deckchat.services.chat import warm_up
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [default: DECKCHAT_HOST].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: DECKCHAT_PORT].")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: DECKCHAT_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: DECKCHAT_PORT).")] = None,
     demo: Annotated[
         bool, typer.Option("--demo", help="Add the bundled demo deck first if it is missing.")
     ] = False,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Run ingestion jobs here too; --no-jobs leaves them to `deckchat worker` processes.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the API, the deck sites and the background ingestion."""
     config = settings()
@@ -35,7 +42,7 @@ def serve(
         err.print(f"Demo deck: {url}", highlight=False)
     err.print(f"deckchat on {config.base_url}  (data in {config.home})", highlight=False)
     _offer_first_sign_in()
-    app = create_app(runtime())
+    app = create_app(runtime(), run_jobs=jobs)
     # The first viewer's question would otherwise wait for the embedders (and a model) to load.
     warm_up(config)
     # Worker threads (database reads, answers) hold the GIL for up to the switch interval at a time

@@ -1,4 +1,5 @@
-"""The server's job loop: claim queued jobs and run each in a child process, a few at a time."""
+"""The job loop of `serve` and `deckchat worker`: claim queued jobs and run each in a child process, a
+few at a time. Any number of them may share one queue (jobs are claimed under a lease)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Supervisor:
         self.owner = jobs.owner_id()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._draining = threading.Event()
         self._children: dict[str, subprocess.Popen[bytes]] = {}
         self._started: dict[str, float] = {}
         self._thread = threading.Thread(target=self._loop, name="job-supervisor", daemon=True)
@@ -41,6 +43,19 @@ class Supervisor:
     def wake(self) -> None:
         """Look for work now rather than at the next poll (called after an upload)."""
         self._wake.set()
+
+    def drain(self, grace_s: float) -> None:
+        """Claim nothing more, give the running jobs ``grace_s`` to finish, then stop (which puts any
+        job still running back in the queue for another worker)."""
+        self._draining.set()
+        deadline = time.monotonic() + grace_s
+        while self.running() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.stop()
+
+    def running(self) -> int:
+        """Jobs this supervisor's children are running now."""
+        return len(self._children)
 
     def stop(self) -> None:
         self._stop.set()
@@ -66,7 +81,7 @@ class Supervisor:
 
     def _fill(self) -> None:
         settings = self.settings
-        while len(self._children) < settings.workers and not self._stop.is_set():
+        while len(self._children) < settings.workers and not (self._stop.is_set() or self._draining.is_set()):
             with self._db.session() as session:
                 job = jobs.claim_next(session, self.owner, settings.job_lease_s)
                 job_id = job.id if job else None

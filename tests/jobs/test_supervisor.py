@@ -55,3 +55,28 @@ def test_a_job_past_its_time_limit_is_failed_once_and_its_worker_killed(tmp_path
     finally:
         supervisor.stop()
         services.close()
+
+
+def test_a_drain_lets_the_running_job_finish_and_claims_nothing_more(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", workers=1, _env_file=None)  # type: ignore[call-arg]
+    services = open_services(bootstrap(settings).settings)
+    supervisor = Supervisor(services.settings, services.db, services.scratch)
+    supervisor.start()
+    try:
+        first = pages_pdf(tmp_path, pages=3, name="first.pdf")
+        _, running = services.decks.add(SourceFile(first, first.name))
+        supervisor.wake()
+        deadline = time.monotonic() + 60
+        while not supervisor.running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert supervisor.running() == 1
+        second = pages_pdf(tmp_path, pages=2, name="second.pdf", text="Another deck")
+        _, queued = services.decks.add(SourceFile(second, second.name))
+        supervisor.drain(grace_s=120)
+        assert _wait_for_end(services, running, timeout=1).status == JobStatus.DONE
+        with services.db.read() as session:
+            left = session.get_one(JobRow, queued)
+            assert (left.status, left.attempts) == (JobStatus.QUEUED, 0)
+    finally:
+        supervisor.stop()
+        services.close()
