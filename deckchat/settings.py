@@ -220,7 +220,8 @@ class Settings(BaseSettings):
     access_cache_s: float = Field(
         default=2.0,
         ge=0,
-        description="Seconds a server may reuse deck settings and image access; its own changes apply now.",
+        description="Seconds a server may reuse deck settings and image access; its own changes (and on "
+        "PostgreSQL, every node's) apply now.",
     )
     media_cache_mb: int = Field(default=64, ge=0, description="Slide images a server keeps in memory, in MB.")
     generator_concurrency: int = Field(default=1, ge=1, description="Answers generated at once.")

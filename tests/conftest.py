@@ -66,18 +66,24 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
+@pytest.fixture
+def pg_database(postgres: str) -> str:
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return _with_database(postgres, name)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database of each kind: the storage tests run against both."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    base: str = request.getfixturevalue("postgres")
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _with_database(base, name)
+    url: str = request.getfixturevalue("pg_database")
+    return url
 
 
 def _with_database(uri: str, name: str) -> str:

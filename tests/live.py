@@ -93,6 +93,30 @@ class LiveServer:
         raise TimeoutError(f"deck {deck_id} not ready in {timeout} s")
 
 
+class Worker:
+    """A `deckchat worker` process on ``home``: it runs queued ingestion jobs."""
+
+    def __init__(self, home: Path, *args: str, **env: str) -> None:
+        """``args`` go to `deckchat worker`; ``env`` adds to the environment."""
+        env = {**os.environ, "DECKCHAT_HOME": str(home), **env}
+        command = [sys.executable, "-m", "deckchat.cli.main", "worker", *args]
+        self.process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+        self.owner = f"{os.uname().nodename}:{self.process.pid}"
+
+    def stop(self, timeout: float = 60) -> tuple[int, str]:
+        """SIGTERM, as a service manager stops it: its exit code and what it printed."""
+        self.process.send_signal(signal.SIGTERM)
+        _, printed = self.process.communicate(timeout=timeout)
+        return self.process.returncode, printed
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+
+
 def cli(
     home: Path, *args: str | Path, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:

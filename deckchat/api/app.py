@@ -43,6 +43,8 @@ def create_app(runtime: Runtime | None = None, *, run_jobs: bool = True) -> Fast
         )
         if supervisor:
             supervisor.start()
+        # Another node's change to who may see what applies here at once (PostgreSQL only).
+        services.changes.listen(services.access.forget_here)
         try:
             yield
         finally:

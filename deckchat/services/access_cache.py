@@ -8,15 +8,17 @@ from deckchat.services.deck_access import facts_of
 from deckchat.services.recent import Recent
 from deckchat.services.views import DeckView
 from deckchat.store import decks as deck_rows
+from deckchat.store.changes import Changes
 from deckchat.store.db import Database
 
 
 class AccessCache:
-    def __init__(self, db: Database, ttl_s: float) -> None:
-        self._db = db
+    def __init__(self, db: Database, ttl_s: float, changes: Changes | None = None) -> None:
+        self._db, self._changes = db, changes
         # Every slide image request asks who may see it. This process forgets the answer whenever it
-        # changes a deck's access or stops showing images; a change made by another process (a CLI
-        # `rm`, a second server) shows within access_cache_s.
+        # changes a deck's access or stops showing images, and tells the processes sharing its
+        # PostgreSQL database to forget too (store/changes.py); a change made where nobody listens
+        # (SQLite, a listener reconnecting) shows within access_cache_s.
         self._image_decks: Recent[str, list[DeckFacts]] = Recent(ttl_s, 10_000)
         self.views: Recent[str, DeckView] = Recent(ttl_s, 1_000)
 
@@ -37,6 +39,12 @@ class AccessCache:
         return self._image_decks.get(digest)
 
     def forget(self) -> None:
-        """Called on every change to a deck's access or to the images it shows."""
+        """Called on every change to a deck's access or to the images it shows, once committed."""
+        self.forget_here()
+        if self._changes is not None:
+            self._changes.announce()
+
+    def forget_here(self) -> None:
+        """Forget, without telling anyone: another process made the change."""
         self._image_decks.clear()
         self.views.clear()

@@ -16,6 +16,7 @@ from deckchat.services.quota import Quota
 from deckchat.services.scratch import Scratch
 from deckchat.settings import Settings
 from deckchat.store.blobs import BlobStore
+from deckchat.store.changes import Changes
 from deckchat.store.db import Database, migrate
 
 
@@ -26,11 +27,13 @@ class Services:
     blobs: BlobStore
     scratch: Scratch
     access: AccessCache
+    changes: Changes
     decks: DeckService
     content: DeckContent
     chat: ChatService
 
     def close(self) -> None:
+        self.changes.stop()
         self.db.dispose()
 
 
@@ -39,7 +42,8 @@ def open_services(settings: Settings, *, migrate_schema: bool = True) -> Service
     if migrate_schema:
         migrate(db.engine)
     blobs = BlobStore(settings.blob_dir)
-    access = AccessCache(db, settings.access_cache_s)
+    changes = Changes(db, settings.db_url)
+    access = AccessCache(db, settings.access_cache_s, changes)
     quota = Quota(db, max_decks=settings.max_decks_per_owner, max_bytes=settings.max_bytes_per_owner)
     decks = DeckService(
         db,
@@ -56,6 +60,7 @@ def open_services(settings: Settings, *, migrate_schema: bool = True) -> Service
         blobs=blobs,
         scratch=Scratch(settings.work_dir),
         access=access,
+        changes=changes,
         decks=decks,
         content=DeckContent(db, blobs),
         chat=ChatService(db, blobs, settings),

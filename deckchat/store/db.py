@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -39,11 +39,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_MIGRATION_LOCK = 0x646563636861  # any constant shared by every deckchat process: "deccha"
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration. Safe to call on every start."""
+    """Bring the schema to the newest migration. Safe to call on every start, by several nodes at once:
+    on PostgreSQL they take turns (a transaction-scoped advisory lock), and the later ones find nothing
+    left to do."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -6,10 +6,6 @@ Every process here is real: web node, workers and their job children, sharing on
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,33 +20,10 @@ from deckchat.services.app_services import Services, open_services
 from deckchat.settings import Settings
 from deckchat.store.tables import JobRow
 from tests.ingest.hostile import pages_pdf
-from tests.live import REPO, LiveServer, presenter_token, worker_pids
+from tests.live import LiveServer, Worker, presenter_token, worker_pids
 
 pytestmark = pytest.mark.slow
-LEASE_S = 3  # short, so that a killed worker's job is taken over within the test
-
-
-class Worker:
-    """A `deckchat worker` process on ``home``."""
-
-    def __init__(self, home: Path, *args: str) -> None:
-        env = {**os.environ, "DECKCHAT_HOME": str(home), "DECKCHAT_JOB_LEASE_S": str(LEASE_S)}
-        command = [sys.executable, "-m", "deckchat.cli.main", "worker", *args]
-        self.process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
-        self.owner = f"{os.uname().nodename}:{self.process.pid}"
-
-    def stop(self, timeout: float = 60) -> tuple[int, str]:
-        """SIGTERM, as a service manager stops it: its exit code and what it printed."""
-        self.process.send_signal(signal.SIGTERM)
-        _, printed = self.process.communicate(timeout=timeout)
-        return self.process.returncode, printed
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stderr is not None:
-            self.process.stderr.close()
+LEASE_S = "3"  # short, so that a killed worker's job is taken over within the test
 
 
 @pytest.fixture
@@ -112,7 +85,7 @@ def test_a_web_only_node_queues_uploads_and_a_worker_ingests_them(
         time.sleep(2)  # four polls of a supervisor, had the node one
         status = httpx.get(f"{server.url}/api/decks/{deck_id}", headers=headers, timeout=10).json()["status"]
         assert status not in ("ready", "failed")
-        workers.append(Worker(home))
+        workers.append(Worker(home, DECKCHAT_JOB_LEASE_S=LEASE_S))
         deadline = time.monotonic() + 120
         while status not in ("ready", "failed") and time.monotonic() < deadline:
             time.sleep(0.3)
@@ -132,7 +105,7 @@ def test_a_stopped_worker_hands_its_running_job_back(
     services: Services, tmp_path: Path, workers: list[Worker]
 ) -> None:
     job_id = _slow_deck(services, tmp_path)
-    first = Worker(services.settings.home, "--grace", "0")
+    first = Worker(services.settings.home, "--grace", "0", DECKCHAT_JOB_LEASE_S=LEASE_S)
     workers.append(first)
     _wait(services, job_id, lambda job: job.status == JobStatus.RUNNING and job.lease_owner == first.owner)
     code, printed = first.stop()
@@ -141,7 +114,7 @@ def test_a_stopped_worker_hands_its_running_job_back(
     job = _job(services, job_id)
     assert (job.status, job.lease_owner, job.attempts) == (JobStatus.QUEUED, None, 1)
     assert worker_pids(job_id) == []  # its job child went with it
-    workers.append(Worker(services.settings.home))
+    workers.append(Worker(services.settings.home, DECKCHAT_JOB_LEASE_S=LEASE_S))
     job = _wait(services, job_id, lambda job: job.status in (JobStatus.DONE, JobStatus.FAILED))
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
 
@@ -152,7 +125,10 @@ def test_the_job_of_a_killed_worker_is_finished_by_another(
     # Both run before the job exists, so the survivor learns of the death by the lease alone, as a
     # worker on another host would.
     workers.extend(
-        [Worker(services.settings.home, "--jobs", "1"), Worker(services.settings.home, "--jobs", "1")]
+        [
+            Worker(services.settings.home, "--jobs", "1", DECKCHAT_JOB_LEASE_S=LEASE_S),
+            Worker(services.settings.home, "--jobs", "1", DECKCHAT_JOB_LEASE_S=LEASE_S),
+        ]
     )
     time.sleep(3)  # both polling
     job_id = _slow_deck(services, tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,14 @@ def test_a_plain_postgresql_url_uses_psycopg_3() -> None:
     )  # builds the engine, connects to nothing
     assert engine.url.drivername == "postgresql+psycopg"
     engine.dispose()
+
+
+@pytest.mark.pg
+def test_nodes_starting_together_migrate_a_fresh_postgresql_database_once(pg_database: str) -> None:
+    engines = [make_engine(pg_database) for _ in range(3)]
+    with ThreadPoolExecutor(len(engines)) as pool:
+        list(pool.map(migrate, engines))  # each raises if its upgrade collided with another's
+    tables = inspect(engines[0]).get_table_names()
+    for engine in engines:
+        engine.dispose()
+    assert {"decks", "slides", "jobs", "alembic_version"} <= set(tables)
