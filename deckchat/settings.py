@@ -37,6 +37,9 @@ class Storage:
     home: Path
     db_url: str
     blob_dir: Path
+    storage_url: str  # where blobs live: empty for blob_dir, file://PATH or s3://BUCKET/PREFIX
+    blob_cache_dir: Path  # local copies of a bucket's blobs
+    blob_cache_bytes: int
     work_dir: Path  # scratch space for jobs (conversions, LibreOffice profiles)
     temp_dir: Path  # the process's $TMPDIR once bootstrapped
 
@@ -92,6 +95,15 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="Data directory: database, blobs, models.")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under home.")
+    storage_url: str = Field(
+        default="",
+        pattern=r"^(|file://.+|s3://[^/]+(/.*)?)$",
+        description="Where uploads, slide images and indexes live: empty for home/blobs, file://PATH, or "
+        "s3://BUCKET/PREFIX (credentials, region and endpoint from the AWS_* variables).",
+    )
+    blob_cache_mb: int = Field(
+        default=2048, ge=0, description="Local copies of an s3:// store's blobs that a node keeps, in MB."
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -272,6 +284,9 @@ class Settings(BaseSettings):
             home=home,
             db_url=self.database_url or f"sqlite:///{home / 'deckchat.db'}",
             blob_dir=home / "blobs",
+            storage_url=self.storage_url,
+            blob_cache_dir=home / "cache" / "blobs",
+            blob_cache_bytes=self.blob_cache_mb * 1024 * 1024,
             work_dir=home / "work",
             temp_dir=home / "tmp",
         )

@@ -66,6 +66,81 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real S3-compatible server process for the session (moto's standalone server); yields its URL."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.live import free_port
+
+    port = free_port()
+    log = tmp_path_factory.mktemp("s3") / "moto.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert server.poll() is None, log.read_text()[-2000:]
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A fresh bucket on the session's S3 server, and the AWS_* variables that reach it."""
+
+    name: str
+    env: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.name}/deckchat"
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.env["AWS_ENDPOINT_URL"],
+            region_name=self.env["AWS_REGION"],
+            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def keys(self) -> set[str]:
+        listed = self.client().list_objects_v2(Bucket=self.name)
+        return {item["Key"] for item in listed.get("Contents", [])}
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Bucket:
+    """A fresh bucket; this process's boto3 clients reach it through the AWS_* variables, as a node's do."""
+    env = {
+        "AWS_ENDPOINT_URL": s3_endpoint,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "deckchat-tests",
+        "AWS_SECRET_ACCESS_KEY": "deckchat-tests",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    bucket = Bucket(f"deckchat-{uuid.uuid4().hex[:12]}", env)
+    bucket.client().create_bucket(Bucket=bucket.name)
+    return bucket
+
+
 @pytest.fixture
 def pg_database(postgres: str) -> str:
     """The URL of a fresh, empty database on the session's PostgreSQL server."""

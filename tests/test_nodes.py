@@ -1,23 +1,26 @@
-"""Several nodes on one queue and one PostgreSQL database, as local processes on loopback: two web-only
-nodes (`serve --no-jobs`) and one `deckchat worker`.
+"""Several nodes sharing nothing on disk, as local processes on loopback: PostgreSQL (pgserver), an
+S3-compatible server (moto), two web-only nodes (`serve --no-jobs`) and `deckchat worker`s, each with
+a home of its own.
 
-A deck uploaded to node A is ingested by the worker and viewable on node B, images included; made
-private on A, its images are refused on B within a second, although each node may reuse what it knows
-of access for a minute here (so only the change notice can explain it); deleted on B, it is gone from A
-and its files from the store. (The uploads and images share one DECKCHAT_HOME here: object storage for
-nodes on several hosts is not built yet.)
+- A deck uploaded to node A is ingested by a worker and viewable on node B, images included.
+- Made private on A, its images are refused on B within a second, although each node may reuse what it
+  knows of access for a minute here: only the change notice can explain it.
+- Deleted on B, it is gone from A, and its objects are gone from the bucket.
+- A worker killed with kill -9 mid-ingest leaves its job to a second worker, which finishes it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import Bucket
 from tests.ingest.hostile import pages_pdf
 from tests.live import LiveServer, Worker, cli
 
@@ -26,20 +29,53 @@ NOTICE_S = 1.0  # the issue's bound for a change on one node to apply on every o
 CACHE_S = "60"  # how long a node may reuse access answers here: far longer than NOTICE_S
 
 
+@dataclass
+class Cluster:
+    a: LiveServer
+    b: LiveServer
+    token: dict[str, str]
+    env: dict[str, str]
+    root: Path
+    workers: list[Worker] = field(default_factory=list)
+
+    def worker(self) -> Worker:
+        started = Worker(self.root / f"worker-{len(self.workers)}", **self.env)
+        self.workers.append(started)
+        return started
+
+    def status(self, deck_id: str) -> str:
+        answer = httpx.get(f"{self.b.url}/api/decks/{deck_id}", headers=self.token, timeout=10).json()
+        assert answer["status"] != "failed", answer
+        return str(answer["status"])
+
+    def upload(self, deck: Path) -> str:
+        files = {"deck": (deck.name, deck.read_bytes())}
+        created = httpx.post(f"{self.a.url}/api/decks", files=files, headers=self.token, timeout=60)
+        assert created.status_code == 202, created.text
+        return str(created.json()["id"])
+
+
 @pytest.fixture
-def cluster(tmp_path: Path, pg_database: str) -> Iterator[tuple[LiveServer, LiveServer, dict[str, str]]]:
-    env = {"DECKCHAT_DATABASE_URL": pg_database, "DECKCHAT_ACCESS_CACHE_S": CACHE_S}
-    home = tmp_path / "home"
-    node_a = LiveServer(home, "--no-jobs", **env).start()
-    node_b = LiveServer(home, "--no-jobs", **env).start()
-    worker = Worker(home, **env)
+def cluster(tmp_path: Path, pg_database: str, s3_bucket: Bucket) -> Iterator[Cluster]:
+    env = {
+        "DECKCHAT_DATABASE_URL": pg_database,
+        "DECKCHAT_STORAGE_URL": s3_bucket.url,
+        "DECKCHAT_ACCESS_CACHE_S": CACHE_S,
+        "DECKCHAT_SECRET_KEY": "shared by every node",
+        "DECKCHAT_JOB_LEASE_S": "3",
+        **s3_bucket.env,
+    }
+    node_a = LiveServer(tmp_path / "node-a", "--no-jobs", **env).start()
+    node_b = LiveServer(tmp_path / "node-b", "--no-jobs", **env).start()
     try:
-        made = cli(home, "token", "create", "--name", "nodes", "--json", env=env)
+        made = cli(tmp_path / "admin", "token", "create", "--name", "nodes", "--json", env=env)
         assert made.returncode == 0, made.stderr[-2000:]
         token = made.stdout.split('"token": "', 1)[1].split('"', 1)[0]
-        yield node_a, node_b, {"Authorization": f"Bearer {token}"}
+        cluster = Cluster(node_a, node_b, {"Authorization": f"Bearer {token}"}, env, tmp_path)
+        yield cluster
     finally:
-        worker.kill()
+        for worker in cluster.workers:
+            worker.kill()
         node_a.stop()
         node_b.stop()
 
@@ -54,43 +90,56 @@ def _until(check: Any, timeout: float) -> float:
 
 
 def test_a_change_on_one_node_applies_on_the_other_within_a_second(
-    cluster: tuple[LiveServer, LiveServer, dict[str, str]], tmp_path: Path
+    cluster: Cluster, s3_bucket: Bucket, tmp_path: Path
 ) -> None:
-    node_a, node_b, token = cluster
-    deck_file = pages_pdf(tmp_path, pages=2)
-    files = {"deck": (deck_file.name, deck_file.read_bytes())}
-    created = httpx.post(f"{node_a.url}/api/decks", files=files, headers=token, timeout=30)
-    assert created.status_code == 202, created.text
-    deck_id = created.json()["id"]
-
-    def ready_on_b() -> bool:
-        answer = httpx.get(f"{node_b.url}/api/decks/{deck_id}", headers=token, timeout=10).json()
-        assert answer["status"] != "failed", answer
-        return bool(answer["status"] == "ready")
-
-    _until(ready_on_b, timeout=180)
-    slides = httpx.get(f"{node_b.url}/api/decks/{deck_id}/slides", timeout=10).json()["slides"]
-    images = [f"{node_b.url}{slide['image']}" for slide in slides]
+    cluster.worker()
+    deck_id = cluster.upload(pages_pdf(tmp_path, pages=2))
+    _until(lambda: cluster.status(deck_id) == "ready", timeout=180)
+    slides = httpx.get(f"{cluster.b.url}/api/decks/{deck_id}/slides", timeout=10).json()["slides"]
+    images = [f"{cluster.b.url}{slide['image']}" for slide in slides]
     assert [httpx.get(image, timeout=10).status_code for image in images] == [
         200,
         200,
     ]  # anyone with the link
+    stored = s3_bucket.keys()
+    assert all(image.rsplit("/", 1)[1].split(".")[0][:64] in str(stored) for image in images)
 
-    private = httpx.patch(f"{node_a.url}/api/decks/{deck_id}", json={"visibility": "private"}, headers=token)
+    private = httpx.patch(
+        f"{cluster.a.url}/api/decks/{deck_id}", json={"visibility": "private"}, headers=cluster.token
+    )
     assert private.status_code == 200, private.text
     refused = _until(
         lambda: httpx.get(images[0], timeout=10).status_code in (403, 404), timeout=NOTICE_S * 10
     )
     assert refused < NOTICE_S
-    assert httpx.get(images[0], headers=token, timeout=10).status_code == 200  # its presenter still sees it
+    assert (
+        httpx.get(images[0], headers=cluster.token, timeout=10).status_code == 200
+    )  # its presenter still can
 
-    blobs = {p.name for p in (node_a.home / "blobs").rglob("*") if p.is_file()}
-    assert httpx.delete(f"{node_b.url}/api/decks/{deck_id}", headers=token, timeout=30).status_code == 204
+    deleted = httpx.delete(f"{cluster.b.url}/api/decks/{deck_id}", headers=cluster.token, timeout=30)
+    assert deleted.status_code == 204
+    on_a = f"{cluster.a.url}/api/decks/{deck_id}"
     gone = _until(
-        lambda: httpx.get(f"{node_a.url}/api/decks/{deck_id}", headers=token, timeout=10).status_code == 404,
-        timeout=NOTICE_S * 10,
+        lambda: httpx.get(on_a, headers=cluster.token, timeout=10).status_code == 404, NOTICE_S * 10
     )
     assert gone < NOTICE_S
-    assert httpx.get(images[0].replace(node_b.url, node_a.url), headers=token, timeout=10).status_code == 404
-    left = {p.name for p in (node_a.home / "blobs").rglob("*") if p.is_file()}
-    assert blobs and not left & blobs  # no other deck used them
+    image_on_a = images[0].replace(cluster.b.url, cluster.a.url)
+    assert httpx.get(image_on_a, headers=cluster.token, timeout=10).status_code == 404
+    assert s3_bucket.keys() == set()  # no other deck used any of its objects
+
+
+def test_a_worker_killed_mid_ingest_leaves_its_job_to_another(cluster: Cluster, tmp_path: Path) -> None:
+    first = cluster.worker()
+    deck_id = cluster.upload(pages_pdf(tmp_path, pages=60))
+
+    def started() -> bool:
+        deck = httpx.get(f"{cluster.b.url}/api/decks/{deck_id}", headers=cluster.token, timeout=10).json()
+        return deck["status"] == "processing" and bool((deck.get("progress") or {}).get("done"))
+
+    _until(started, timeout=120)
+    first.kill()
+    assert cluster.status(deck_id) == "processing"  # killed mid-ingest, not after
+    cluster.worker()
+    _until(lambda: cluster.status(deck_id) == "ready", timeout=300)
+    slides = httpx.get(f"{cluster.b.url}/api/decks/{deck_id}/slides", timeout=10).json()["slides"]
+    assert len(slides) == 60

@@ -38,6 +38,8 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         "DECKCHAT_COOKIE_SECURE": "true",
         "DECKCHAT_CHAT_RATE_PER_IP": "7/minute",
         "DECKCHAT_DATABASE_URL": "postgresql://db.example/deckchat",
+        "DECKCHAT_STORAGE_URL": "s3://decks/prod",
+        "DECKCHAT_BLOB_CACHE_MB": "10",
         "DECKCHAT_MAX_SLIDES": "12",
     }.items():
         monkeypatch.setenv(name, value)
@@ -60,6 +62,9 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         home=home,
         db_url="postgresql://db.example/deckchat",
         blob_dir=home / "blobs",
+        storage_url="s3://decks/prod",
+        blob_cache_dir=home / "cache" / "blobs",
+        blob_cache_bytes=10 * 1024 * 1024,
         work_dir=home / "work",
         temp_dir=home / "tmp",
     )

@@ -18,6 +18,7 @@ from deckchat.settings import Settings
 from deckchat.store.blobs import BlobStore
 from deckchat.store.changes import Changes
 from deckchat.store.db import Database, migrate
+from deckchat.store.storage import open_blob_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,10 @@ def open_services(settings: Settings, *, migrate_schema: bool = True) -> Service
     db = Database(settings.db_url)
     if migrate_schema:
         migrate(db.engine)
-    blobs = BlobStore(settings.blob_dir)
+    storage = settings.storage
+    blobs = open_blob_store(
+        storage.storage_url, storage.blob_dir, storage.blob_cache_dir, storage.blob_cache_bytes
+    )
     changes = Changes(db, settings.db_url)
     access = AccessCache(db, settings.access_cache_s, changes)
     quota = Quota(db, max_decks=settings.max_decks_per_owner, max_bytes=settings.max_bytes_per_owner)

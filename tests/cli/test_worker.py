@@ -68,7 +68,7 @@ def _wait(services: Services, job_id: str, done: object, timeout: float = 240) -
 
 def _slow_deck(services: Services, folder: Path) -> str:
     """A queued job that takes a worker some seconds (a page image and its text for every page)."""
-    deck = pages_pdf(folder, pages=150)
+    deck = pages_pdf(folder, pages=60)
     _, job_id = services.decks.add(SourceFile(deck, deck.name))
     return job_id
 
@@ -140,6 +140,6 @@ def test_the_job_of_a_killed_worker_is_finished_by_another(
     job = _wait(services, job_id, lambda job: job.status in (JobStatus.DONE, JobStatus.FAILED))
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
     deck = services.decks.get(job.deck_id)
-    assert (deck.status, deck.slide_count) == (DeckStatus.READY, 150)
+    assert (deck.status, deck.slide_count) == (DeckStatus.READY, 60)
     code, printed = survivor.stop()
     assert code == 0, printed
