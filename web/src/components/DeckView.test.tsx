@@ -69,6 +69,7 @@ beforeEach(() => sessionStorage.clear());
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe("keyboard navigation", () => {
@@ -149,12 +150,15 @@ describe("citations", () => {
         {
           role: "assistant",
           text: ANSWER.answer,
-          citations: ANSWER.citations,
+          citations: [{ ...ANSWER.citations[0]!, regions: [REGION] }],
           refused: false,
           stopped: false,
         },
       ],
     });
+    // jsdom lays nothing out: the slide image gets the box a browser would give it (16:9, as the slide).
+    vi.spyOn(HTMLImageElement.prototype, "offsetWidth", "get").mockReturnValue(800);
+    vi.spyOn(HTMLImageElement.prototype, "offsetHeight", "get").mockReturnValue(450);
     open(1);
     const chip = chat().getByRole("link", { name: "Show Slide 3: Selecting columns" });
     expect(chip.querySelector("img")?.getAttribute("src")).toBe("/media/t3.webp"); // decorative: alt=""
@@ -172,11 +176,16 @@ describe("citations", () => {
     expect(stage?.classList.contains("cited")).toBe(false);
     // The highlight stays (told in words to screen readers) until the viewer moves on.
     expect(described(stage)).toBe(`Highlighted on this slide: “${quote}”`);
+    const drawn = document.querySelector<HTMLElement>(".highlights-cited .highlight");
+    expect(parseFloat(drawn?.style.left ?? "")).toBeCloseTo(100 * REGION.x);
+    expect(parseFloat(drawn?.style.width ?? "")).toBeCloseTo(100 * REGION.w);
+    expect(drawn?.parentElement?.getAttribute("aria-hidden")).toBe("true");
     expect(document.querySelector(".slide-text mark")?.textContent).toBe(quote);
     press("ArrowRight");
     expect(counter()).toBe("4 / 4");
     expect(window.location.search).toBe("");
     expect(described(document.querySelector(".stage"))).toBeNull();
+    expect(document.querySelector(".highlight")).toBeNull();
     expect(document.querySelector(".slide-text mark")).toBeNull();
   });
 
@@ -184,7 +193,8 @@ describe("citations", () => {
     window.history.replaceState(null, "", quotePath(DECK.slug, 2, "one-dimensional   labelled"));
     render(<Site />);
     expect(counter()).toBe("2 / 4");
-    expect(described(document.querySelector(".stage"))).toContain("one-dimensional   labelled");
+    // The fixture's slides have no lines (no boxes): the quote is told, and marked in the text.
+    expect(described(document.querySelector(".stage"))).toBe("Quoted: “one-dimensional   labelled”");
     expect(document.querySelector(".slide-text mark")?.textContent).toBe("one-dimensional labelled");
     const transcript = document.querySelector<HTMLDetailsElement>("details.transcript");
     act(() => {
@@ -199,6 +209,8 @@ describe("citations", () => {
     expect(document.querySelectorAll("mark")).toHaveLength(0);
   });
 });
+
+const REGION = { x: 0.1, y: 0.2, w: 0.3, h: 0.05 };
 
 /** The text of whatever describes `element` (aria-describedby), or null. */
 function described(element: Element | null): string | null {

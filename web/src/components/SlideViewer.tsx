@@ -81,7 +81,7 @@ export function SlideViewer({ deck, slides, number, go, cited, highlight = null 
         </figure>
         {highlight && (
           <p id={described} className="visually-hidden">
-            Highlighted on this slide: “{highlight.quote}”
+            {highlight.regions.length ? "Highlighted on this slide" : "Quoted"}: “{highlight.quote}”
           </p>
         )}
         <div className="controls">
