@@ -139,6 +139,19 @@ def test_a_followed_citation_is_highlighted_over_its_words(
     page.wait_for_function("document.fullscreenElement === null")
     assert_over(page, CITED, quoted_words(page, slide, quote), "back from full screen")
 
+    # Forced colours (Windows high contrast): still an outline, in the system's highlight colour.
+    page.emulate_media(forced_colors="active")
+    style = page.locator(CITED).first.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    highlight = page.evaluate(
+        "() => { const p = document.createElement('p'); p.style.color = 'Highlight'; document.body.append(p);"
+        " const c = getComputedStyle(p).color; p.remove(); return c; }"
+    )
+    assert style == ["solid", "2px", highlight], (style, highlight)
+    page.screenshot(path=artifacts / "highlight-forced-colors.png")
+    page.emulate_media(forced_colors="none")
+
     # The link the citation carries opens the same highlight, found from the slide's lines in the page.
     page.goto(f"{server.url}{href}")
     expect_image_loaded(page)

@@ -82,7 +82,12 @@ export function DeckView({ deck, slides, requested, quote = null, asker, embed =
           </a>
         )}
         {embed && (
-          <a className="open-full" href={deckPath(deck.slug, number)} target="_blank" rel="noopener">
+          <a
+            className="open-full"
+            href={highlight ? quotePath(deck.slug, number, highlight.quote) : deckPath(deck.slug, number)}
+            target="_blank"
+            rel="noopener"
+          >
             Open in a new tab
           </a>
         )}
