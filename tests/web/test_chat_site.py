@@ -58,7 +58,7 @@ def test_answer_streams_in_and_a_citation_moves_the_viewer(
     expect(answer.locator(".bubble")).not_to_be_empty(timeout=ANSWER_MS)
     assert seen["type"].startswith("text/event-stream")
     assert seen["body"].index("event: token") < seen["body"].index("event: answer"), seen["body"]
-    chip = answer.get_by_role("button", name=CHIP).first
+    chip = answer.get_by_role("link", name=CHIP).first
     expect(chip).to_be_visible()
     expect(chip.locator("img")).to_have_count(1)
     slide = cited_slide(chip)
@@ -66,7 +66,7 @@ def test_answer_streams_in_and_a_citation_moves_the_viewer(
     page.screenshot(path=artifacts / "chat-answer.png")
 
     chip.click()
-    expect(page).to_have_url(f"{viewer}/{slide}")
+    expect(page).to_have_url(re.compile(rf"^{re.escape(viewer)}/{slide}\?q="))  # the quote, highlighted
     expect(page.locator(".counter")).to_have_text(f"{slide} / 10")
     stage = page.locator(".stage")
     expect(stage).to_have_class(re.compile(r"\bcited\b"))
@@ -75,7 +75,7 @@ def test_answer_streams_in_and_a_citation_moves_the_viewer(
 
     page.reload()  # the conversation is kept for the tab
     expect(chat.locator(".turn-user .bubble")).to_have_text(QUESTION)
-    expect(chat.get_by_role("button", name=CHIP).first).to_be_visible()
+    expect(chat.get_by_role("link", name=CHIP).first).to_be_visible()
 
 
 def test_ask_about_this_slide(server: LiveServer, deck: dict[str, Any], page: Page) -> None:
@@ -83,7 +83,7 @@ def test_ask_about_this_slide(server: LiveServer, deck: dict[str, Any], page: Pa
     chat = chat_panel(page)
     chat.get_by_role("button", name="Ask about slide 3").click()
     expect(chat.locator(".turn-user")).to_contain_text("About slide 3")
-    expect(chat.get_by_role("button", name=re.compile(r"^Show Slide 3\b"))).to_be_visible(timeout=ANSWER_MS)
+    expect(chat.get_by_role("link", name=re.compile(r"^Show Slide 3\b"))).to_be_visible(timeout=ANSWER_MS)
 
 
 def test_busy_server_then_retry(server: LiveServer, deck: dict[str, Any], page: Page) -> None:
@@ -106,7 +106,7 @@ def test_busy_server_then_retry(server: LiveServer, deck: dict[str, Any], page: 
     page.unroute(CHAT)
     expect(retry).to_be_enabled(timeout=5000)
     retry.click()
-    expect(chat.get_by_role("button", name=CHIP).first).to_be_visible(timeout=ANSWER_MS)
+    expect(chat.get_by_role("link", name=CHIP).first).to_be_visible(timeout=ANSWER_MS)
     expect(chat.locator(".turn-user .bubble")).to_have_text(QUESTION)  # asked once, not twice
 
 
@@ -133,7 +133,7 @@ def test_phone_layout_chat_is_a_drawer(
     assert deck["suggested_questions"], "the pandas deck has suggested questions"
     starters = drawer.get_by_role("list", name="Suggested questions")
     starters.get_by_role("button").first.click()
-    chip = drawer.get_by_role("button", name=CHIP).first
+    chip = drawer.get_by_role("link", name=CHIP).first
     expect(chip).to_be_visible(timeout=ANSWER_MS)
     box = drawer.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
@@ -142,7 +142,7 @@ def test_phone_layout_chat_is_a_drawer(
     slide = cited_slide(chip)
     chip.click()
     expect(drawer).to_be_hidden()  # out of the way of the slide it points at
-    expect(phone).to_have_url(f"{viewer}/{slide}")
+    expect(phone).to_have_url(re.compile(rf"^{re.escape(viewer)}/{slide}\?q="))
 
     toggle.click()
     expect(drawer).to_be_visible()

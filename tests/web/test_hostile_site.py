@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from deckchat.chat.prompt import DECLINE
-from deckchat.services.app_services import Services, open_services
+from deckchat.services.app_services import open_services
 from deckchat.settings import Settings
 from tests.live import LiveServer, cli, cli_add
 from tests.web import hostile_deck as hostile
@@ -283,7 +283,7 @@ def test_chat_answers_stay_text_and_inside_the_deck(guarded: tuple[Page, Guard],
     bubble = bubbles.nth(questions.index(hostile.MASCOT_QUESTION))
     expect(bubble).to_contain_text(hostile.IMG)
     expect(bubble).to_contain_text(hostile.SCRIPT)
-    cited = bubble.locator("xpath=..").get_by_role("button", name=re.compile(r"^Show Slide 5\b"))
+    cited = bubble.locator("xpath=..").get_by_role("link", name=re.compile(r"^Show Slide 5\b"))
     expect(cited).to_be_visible()
     expect(chat.locator(".turn-user .bubble").last).to_have_text(HOSTILE_QUESTION)
     for refused in (HOSTILE_QUESTION, OTHER_DECK_QUESTION, OTHER_DECK_FACT):

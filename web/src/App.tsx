@@ -30,7 +30,13 @@ export function App() {
       {route.page === "signin" && <SignIn />}
       {route.page === "owner" && <OwnerPage key={route.handle} handle={route.handle} />}
       {route.page === "deck" && (
-        <Viewer key={route.slug} slug={route.slug} requested={route.slide} embed={route.embed} />
+        <Viewer
+          key={route.slug}
+          slug={route.slug}
+          requested={route.slide}
+          quote={route.quote}
+          embed={route.embed}
+        />
       )}
       {route.page === "missing" && <NotFound />}
     </>

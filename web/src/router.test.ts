@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampSlide, deckPath, keepEmbed, ownerPath, parseRoute } from "./router";
+import { clampSlide, deckPath, keepEmbed, ownerPath, parseRoute, quotePath } from "./router";
 
 describe("parseRoute", () => {
   it("reads the home page", () => {
@@ -12,25 +12,28 @@ describe("parseRoute", () => {
       slug: "pandas-intro",
       slide: null,
       embed: false,
+      quote: null,
     });
     expect(parseRoute("/d/pandas-intro/")).toEqual({
       page: "deck",
       slug: "pandas-intro",
       slide: null,
       embed: false,
+      quote: null,
     });
     expect(parseRoute("/d/pandas-intro/7")).toEqual({
       page: "deck",
       slug: "pandas-intro",
       slide: 7,
       embed: false,
+      quote: null,
     });
   });
 
   it("decodes the slug and round-trips through deckPath", () => {
     const path = deckPath("café deck", 3);
     expect(path).toBe("/d/caf%C3%A9%20deck/3");
-    expect(parseRoute(path)).toEqual({ page: "deck", slug: "café deck", slide: 3, embed: false });
+    expect(parseRoute(path)).toEqual({ page: "deck", slug: "café deck", slide: 3, embed: false, quote: null });
   });
 
   it("reads the embedded viewer from ?embed=1 only", () => {
@@ -39,6 +42,7 @@ describe("parseRoute", () => {
       slug: "pandas",
       slide: 2,
       embed: true,
+      quote: null,
     });
     expect(parseRoute("/d/pandas", "?embed=0")).toMatchObject({ embed: false });
     expect(parseRoute("/", "?embed=1")).toEqual({ page: "home" });
@@ -82,5 +86,29 @@ describe("keepEmbed", () => {
     expect(keepEmbed("/d/pandas/3", "?embed=1")).toBe("/d/pandas/3?embed=1");
     expect(keepEmbed("/d/pandas/3", "")).toBe("/d/pandas/3");
     expect(keepEmbed("/", "?embed=1")).toBe("/");
+  });
+
+  it("keeps a quote link embedded too, once", () => {
+    expect(keepEmbed("/d/pandas/3?q=df", "?embed=1")).toBe("/d/pandas/3?q=df&embed=1");
+    expect(keepEmbed("/d/pandas/3?q=df&embed=1", "?embed=1")).toBe("/d/pandas/3?q=df&embed=1");
+  });
+});
+
+describe("quotePath", () => {
+  it("round-trips a quote through the deep link", () => {
+    const path = quotePath("pandas", 3, "  df['name'] & a 100% Series? ");
+    const url = new URL(path, "http://deck.test");
+    expect(parseRoute(url.pathname, url.search)).toEqual({
+      page: "deck",
+      slug: "pandas",
+      slide: 3,
+      embed: false,
+      quote: "df['name'] & a 100% Series?",
+    });
+  });
+
+  it("is the plain slide link without a quote", () => {
+    expect(quotePath("pandas", 3, " ")).toBe(deckPath("pandas", 3));
+    expect(parseRoute("/d/pandas/3", "?q=")).toMatchObject({ quote: null });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A tiny client-side router: the pages are `/` (the dashboard), `/signin`, `/u/{handle}` (a presenter's
  * public decks), `/d/{slug}` and `/d/{slug}/{n}`. A deck page with `?embed=1` is the compact viewer for
- * an <iframe>; moving between its slides keeps it embedded.
+ * an <iframe>; moving between its slides keeps it embedded. `/d/{slug}/{n}?q={quote}` opens slide n with
+ * the quote highlighted: the link a chat citation carries.
  */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
@@ -9,7 +10,7 @@ export type Route =
   | { page: "home" }
   | { page: "signin" }
   | { page: "owner"; handle: string }
-  | { page: "deck"; slug: string; slide: number | null; embed: boolean }
+  | { page: "deck"; slug: string; slide: number | null; embed: boolean; quote: string | null }
   | { page: "missing" };
 
 const DECK_PATH = /^\/d\/([^/]+)(?:\/(\d+))?\/?$/;
@@ -38,7 +39,9 @@ export function parseRoute(pathname: string, search = ""): Route {
   const match = DECK_PATH.exec(pathname);
   const slug = match?.[1] ? decoded(match[1]) : null;
   if (!match || !slug) return { page: "missing" };
-  return { page: "deck", slug, slide: match[2] ? Number(match[2]) : null, embed: isEmbedded(search) };
+  const slide = match[2] ? Number(match[2]) : null;
+  const quote = new URLSearchParams(search).get("q")?.trim() || null;
+  return { page: "deck", slug, slide, embed: isEmbedded(search), quote };
 }
 
 export function ownerPath(handle: string): string {
@@ -48,6 +51,12 @@ export function ownerPath(handle: string): string {
 export function deckPath(slug: string, slide?: number): string {
   const base = `/d/${encodeURIComponent(slug)}`;
   return slide === undefined ? base : `${base}/${slide}`;
+}
+
+/** A slide with a quote on it highlighted (a citation's link); without a quote, the slide. */
+export function quotePath(slug: string, slide: number, quote: string): string {
+  const q = quote.trim();
+  return q ? `${deckPath(slug, slide)}?${new URLSearchParams({ q })}` : deckPath(slug, slide);
 }
 
 /** The slide to show for a requested number: 1 when none, otherwise kept within 1..count. */
@@ -69,7 +78,9 @@ function subscribe(listener: () => void): () => void {
 
 /** Where a link inside an embedded viewer goes: a deck path stays embedded, anything else leaves. */
 export function keepEmbed(to: string, search = window.location.search): string {
-  return isEmbedded(search) && to.startsWith("/d/") && !to.includes("?") ? `${to}?${EMBED}` : to;
+  const query = to.includes("?") ? to.slice(to.indexOf("?")) : "";
+  if (!isEmbedded(search) || !to.startsWith("/d/") || isEmbedded(query)) return to;
+  return `${to}${query ? "&" : "?"}${EMBED}`;
 }
 
 const here = () => window.location.pathname + window.location.search;
@@ -90,11 +101,15 @@ export function useRoute(): Route {
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string; replace?: boolean };
 
 /** An <a> that navigates in-page on a plain click and behaves normally otherwise (new tab, copy link). */
+/** A left click with no modifier key: the browser's own "open in a new tab or window" left alone. */
+export function isPlainClick(event: MouseEvent): boolean {
+  return event.button === 0 && !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey);
+}
+
 export function Link({ to, replace = false, onClick, ...props }: LinkProps) {
   const follow = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
-    if (event.defaultPrevented || event.button !== 0) return;
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (event.defaultPrevented || !isPlainClick(event)) return;
     event.preventDefault();
     navigate(to, { replace });
   };

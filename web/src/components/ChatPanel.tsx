@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import type { Deck, Slide } from "../api/client";
+import type { Citation } from "../chat/ask";
 import { Markdown } from "../chat/markdown";
 import { useChat, type Asker } from "../chat/useChat";
 import { ChatStatus } from "./ChatStatus";
@@ -9,7 +10,7 @@ type Props = {
   deck: Deck;
   slides: Slide[];
   current: number;
-  onCite: (slide: number) => void;
+  onCite: (citation: Citation) => void;
   /** Only matters on narrow screens, where the panel is a drawer. */
   open: boolean;
   onClose: () => void;
@@ -102,7 +103,7 @@ export function ChatPanel({ deck, slides, current, onCite, open, onClose, asker 
         )}
         <ol className="turns">
           {chat.turns.map((turn, n) => (
-            <ChatTurn key={n} turn={turn} slides={slides} onCite={onCite} />
+            <ChatTurn key={n} turn={turn} slug={deck.slug} slides={slides} onCite={onCite} />
           ))}
           {chat.status.kind === "streaming" && (
             <li className="turn turn-assistant streaming">

@@ -2,11 +2,16 @@ import type { Slide } from "../api/client";
 import type { Citation } from "../chat/ask";
 import type { Turn } from "../chat/conversation";
 import { Markdown } from "../chat/markdown";
+import { isPlainClick, keepEmbed, quotePath } from "../router";
 
-type CiteProps = { citations: Citation[]; slides: Slide[]; onCite: (slide: number) => void };
+type OnCite = (citation: Citation) => void;
+type CiteProps = { citations: Citation[]; slug: string; slides: Slide[]; onCite: OnCite };
 
-/** One chip per cited slide (first quote wins), with its thumbnail; a click shows that slide. */
-export function CitationChips({ citations, slides, onCite }: CiteProps) {
+/**
+ * One chip per cited slide (first quote wins), with its thumbnail; a click shows that slide with the
+ * quote highlighted. Each chip is a link to that view (`?q=`), to copy or open in a new tab.
+ */
+export function CitationChips({ citations, slug, slides, onCite }: CiteProps) {
   const unique = [...new Map(citations.map((c) => [c.slide, c] as const)).values()];
   if (!unique.length) return null;
   return (
@@ -16,10 +21,14 @@ export function CitationChips({ citations, slides, onCite }: CiteProps) {
         const name = slide?.title ? `Slide ${citation.slide}: ${slide.title}` : `Slide ${citation.slide}`;
         return (
           <li key={citation.slide}>
-            <button
-              type="button"
+            <a
               className="cite"
-              onClick={() => onCite(citation.slide)}
+              href={keepEmbed(quotePath(slug, citation.slide, citation.quote))}
+              onClick={(event) => {
+                if (!isPlainClick(event)) return;
+                event.preventDefault();
+                onCite(citation);
+              }}
               aria-label={`Show ${name}`}
               title={citation.quote || name}
             >
@@ -33,7 +42,7 @@ export function CitationChips({ citations, slides, onCite }: CiteProps) {
                 />
               )}
               <span>Slide {citation.slide}</span>
-            </button>
+            </a>
           </li>
         );
       })}
@@ -41,9 +50,9 @@ export function CitationChips({ citations, slides, onCite }: CiteProps) {
   );
 }
 
-type TurnProps = { turn: Turn; slides: Slide[]; onCite: (slide: number) => void };
+type TurnProps = { turn: Turn; slug: string; slides: Slide[]; onCite: OnCite };
 
-export function ChatTurn({ turn, slides, onCite }: TurnProps) {
+export function ChatTurn({ turn, slug, slides, onCite }: TurnProps) {
   if (turn.role === "user") {
     return (
       <li className="turn turn-user">
@@ -60,7 +69,7 @@ export function ChatTurn({ turn, slides, onCite }: TurnProps) {
         {turn.text ? <Markdown text={turn.text} /> : null}
         {turn.stopped && <p className="muted">Stopped.</p>}
       </div>
-      <CitationChips citations={turn.citations} slides={slides} onCite={onCite} />
+      <CitationChips citations={turn.citations} slug={slug} slides={slides} onCite={onCite} />
     </li>
   );
 }

@@ -1,12 +1,16 @@
-import { useId, useMemo, useState, type KeyboardEvent } from "react";
+import { useId, useMemo, type KeyboardEvent } from "react";
 import type { Slide } from "../api/client";
 import { searchSlides } from "../viewer/search";
 
 const SHOWN = 30;
 
-/** Find words in the deck's titles, text and notes; a result (or Enter, for the first) shows its slide. */
-export function DeckSearch({ slides, go }: { slides: Slide[]; go: (slide: number) => void }) {
-  const [query, setQuery] = useState("");
+type Props = { slides: Slide[]; go: (slide: number) => void; query: string; onQuery: (query: string) => void };
+
+/**
+ * Find words in the deck's titles, text and notes; a result (or Enter, for the first) shows its slide.
+ * The query is the viewer's, which draws the words' boxes on the slide shown.
+ */
+export function DeckSearch({ slides, go, query, onQuery }: Props) {
   const matches = useMemo(() => searchSlides(slides, query), [slides, query]);
   const id = useId();
   const searching = query.trim() !== "";
@@ -27,7 +31,7 @@ export function DeckSearch({ slides, go }: { slides: Slide[]; go: (slide: number
         type="search"
         value={query}
         placeholder="Words on the slides or in the notes"
-        onChange={(event) => setQuery(event.target.value)}
+        onChange={(event) => onQuery(event.target.value)}
         onKeyDown={onKey}
       />
       <p className="muted search-count" role="status">

@@ -5,7 +5,7 @@ import type { ChatAnswer } from "../chat/ask";
 import { AskFailed } from "../chat/ask";
 import { saveConversation } from "../chat/conversation";
 import type { Asker } from "../chat/useChat";
-import { deckPath, useRoute } from "../router";
+import { deckPath, quotePath, useRoute } from "../router";
 import { DECK, SLIDES } from "../test-fixtures";
 import { DeckView } from "./DeckView";
 
@@ -17,6 +17,7 @@ function Site({ asker, onView }: { asker?: Asker; onView?: (slide: number) => vo
       deck={DECK}
       slides={SLIDES}
       requested={route.slide}
+      quote={route.quote}
       {...(asker ? { asker } : {})}
       {...(onView ? { onView } : {})}
     />
@@ -68,6 +69,7 @@ beforeEach(() => sessionStorage.clear());
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe("keyboard navigation", () => {
@@ -148,26 +150,73 @@ describe("citations", () => {
         {
           role: "assistant",
           text: ANSWER.answer,
-          citations: ANSWER.citations,
+          citations: [{ ...ANSWER.citations[0]!, regions: [REGION] }],
           refused: false,
           stopped: false,
         },
       ],
     });
+    // jsdom lays nothing out: the slide image gets the box a browser would give it (16:9, as the slide).
+    vi.spyOn(HTMLImageElement.prototype, "offsetWidth", "get").mockReturnValue(800);
+    vi.spyOn(HTMLImageElement.prototype, "offsetHeight", "get").mockReturnValue(450);
     open(1);
-    const chip = chat().getByRole("button", { name: "Show Slide 3: Selecting columns" });
+    const chip = chat().getByRole("link", { name: "Show Slide 3: Selecting columns" });
     expect(chip.querySelector("img")?.getAttribute("src")).toBe("/media/t3.webp"); // decorative: alt=""
+    const quote = ANSWER.citations[0]?.quote ?? "";
+    expect(chip.getAttribute("href")).toBe(quotePath("pandas", 3, quote)); // to copy, or open in a tab
 
     fireEvent.click(chip);
     expect(counter()).toBe("3 / 4");
     expect(window.location.pathname).toBe("/d/pandas/3");
+    expect(new URLSearchParams(window.location.search).get("q")).toBe(quote);
     const stage = document.querySelector(".stage");
     expect(stage?.classList.contains("cited")).toBe(true);
     expect(document.activeElement).toBe(stage);
     act(() => vi.advanceTimersByTime(1600));
     expect(stage?.classList.contains("cited")).toBe(false);
+    // The highlight stays (told in words to screen readers) until the viewer moves on.
+    expect(described(stage)).toBe(`Highlighted on this slide: “${quote}”`);
+    const drawn = document.querySelector<HTMLElement>(".highlights-cited .highlight");
+    expect(parseFloat(drawn?.style.left ?? "")).toBeCloseTo(100 * REGION.x);
+    expect(parseFloat(drawn?.style.width ?? "")).toBeCloseTo(100 * REGION.w);
+    expect(drawn?.parentElement?.getAttribute("aria-hidden")).toBe("true");
+    expect(document.querySelector(".slide-text mark")?.textContent).toBe(quote);
+    press("ArrowRight");
+    expect(counter()).toBe("4 / 4");
+    expect(window.location.search).toBe("");
+    expect(described(document.querySelector(".stage"))).toBeNull();
+    expect(document.querySelector(".highlight")).toBeNull();
+    expect(document.querySelector(".slide-text mark")).toBeNull();
+  });
+
+  it("opens a deep link with its quote marked in the slide text and the transcript", () => {
+    window.history.replaceState(null, "", quotePath(DECK.slug, 2, "one-dimensional   labelled"));
+    render(<Site />);
+    expect(counter()).toBe("2 / 4");
+    // The fixture's slides have no lines (no boxes): the quote is told, and marked in the text.
+    expect(described(document.querySelector(".stage"))).toBe("Quoted: “one-dimensional   labelled”");
+    expect(document.querySelector(".slide-text mark")?.textContent).toBe("one-dimensional labelled");
+    const transcript = document.querySelector<HTMLDetailsElement>("details.transcript");
+    act(() => {
+      if (transcript) transcript.open = true;
+      transcript?.dispatchEvent(new Event("toggle"));
+    });
+    const marks = [...document.querySelectorAll(".transcript mark")].map((mark) => mark.textContent);
+    expect(marks).toEqual(["one-dimensional labelled"]);
+    const thumbnails = within(screen.getByRole("navigation", { name: "Slides" }));
+    fireEvent.click(thumbnails.getByRole("link", { name: "Slide 1: Pandas basics" }));
+    expect(counter()).toBe("1 / 4");
+    expect(document.querySelectorAll("mark")).toHaveLength(0);
   });
 });
+
+const REGION = { x: 0.1, y: 0.2, w: 0.3, h: 0.05 };
+
+/** The text of whatever describes `element` (aria-describedby), or null. */
+function described(element: Element | null): string | null {
+  const id = element?.getAttribute("aria-describedby");
+  return id ? (document.getElementById(id)?.textContent ?? null) : null;
+}
 
 describe("chat", () => {
   it("shows thinking, then the streamed text, then the answer with its citations, and keeps it for the tab", async () => {
@@ -193,12 +242,12 @@ describe("chat", () => {
       .getAllByRole("listitem")
       .find((item) => item.classList.contains("turn-assistant"));
     expect(reply?.querySelector("strong")?.textContent).toBe("df['name']");
-    expect(chat().getByRole("button", { name: /^Show Slide 3/ })).toBeTruthy();
+    expect(chat().getByRole("link", { name: /^Show Slide 3/ })).toBeTruthy();
     expect(chat().getByRole("log").getAttribute("aria-busy")).toBe("false");
 
     cleanup(); // a reload: the same tab reads the conversation back, and the next question continues it
     open(2, script.asker);
-    expect(chat().getByRole("button", { name: /^Show Slide 3/ })).toBeTruthy();
+    expect(chat().getByRole("link", { name: /^Show Slide 3/ })).toBeTruthy();
     fireEvent.click(chat().getByRole("button", { name: "Ask about slide 2" }));
     expect(script.calls[1]?.question).toEqual({
       question: "What is on this slide?",

@@ -51,7 +51,7 @@ function useDeck(slug: string) {
   return { deck, slides, error, refusal };
 }
 
-type Props = { slug: string; requested: number | null; embed: boolean };
+type Props = { slug: string; requested: number | null; quote: string | null; embed: boolean };
 
 /** Fire and forget: a view that fails to count is not worth troubling the viewer about. */
 function recordView(ref: string, slide: number) {
@@ -67,7 +67,7 @@ export function Viewer(props: Props) {
 
 type PageProps = Props & { unlocked: boolean; onUnlocked: () => void };
 
-function DeckPage({ slug, requested, embed, unlocked, onUnlocked }: PageProps) {
+function DeckPage({ slug, requested, quote, embed, unlocked, onUnlocked }: PageProps) {
   const { deck, slides, error, refusal } = useDeck(slug);
   const deckId = deck?.id;
   const onView = useCallback((slide: number) => deckId && recordView(deckId, slide), [deckId]);
@@ -83,7 +83,16 @@ function DeckPage({ slug, requested, embed, unlocked, onUnlocked }: PageProps) {
   }
   if (refusal) return <Refused why={refusal.why} embed={embed} />;
   if (deck && slides) {
-    return <DeckView deck={deck} slides={slides} requested={requested} embed={embed} onView={onView} />;
+    return (
+      <DeckView
+        deck={deck}
+        slides={slides}
+        requested={requested}
+        quote={quote}
+        embed={embed}
+        onView={onView}
+      />
+    );
   }
   return (
     <main id="main" className={embed ? "page embed" : "page"}>

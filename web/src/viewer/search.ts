@@ -36,6 +36,18 @@ export function queryTerms(query: string): string[] {
   return fold(query).folded.split(" ").filter(Boolean);
 }
 
+/** Where each word of the query appears in `text` (folded as the search folds), as `[start, end)`. */
+export function termSpans(text: string, query: string): [number, number][] {
+  const { folded, origin } = fold(text);
+  const spans: [number, number][] = [];
+  for (const term of queryTerms(query)) {
+    for (let at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + term.length)) {
+      spans.push([origin[at] ?? 0, origin[at + term.length] ?? text.length]);
+    }
+  }
+  return spans;
+}
+
 function snippet(text: string, start: number, end: number): SlideMatch["snippet"] {
   const from = Math.max(0, start - CONTEXT);
   const to = Math.min(text.length, end + CONTEXT);
