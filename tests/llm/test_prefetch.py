@@ -3,6 +3,8 @@ the same bytes moved, and each block's weights requested before the block runs."
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +230,7 @@ def test_quantised_offload_reads_the_quantised_bytes_per_token(model_dir: Path, 
             max_memory={"cpu": total // 2},
             offload_folder=tmp_path / scheme,
             dtype=torch.float32,
-            offload_dtype=scheme,
+            offload_dtype=None if scheme == "off" else scheme,  # off is the default
         )
         moved[scheme] = _moved_per_decode(model)
         stored = _stored_sizes(model_dir)
@@ -261,3 +263,30 @@ def test_quantised_offload_needs_the_prefetch_executor(model_dir: Path, tmp_path
             offload_dtype="int8",
         )
     assert raised.value.code == "bad_offload_dtype"
+
+
+def test_a_second_load_reuses_the_quantised_weights_until_the_source_changes(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "model"
+    shutil.copytree(model_dir, source)
+    total = sum(f.stat().st_size for f in source.glob("*.safetensors"))
+
+    def load() -> os.stat_result:
+        model = load_model(
+            source,
+            device_map="auto",
+            max_memory={"cpu": total // 2},
+            offload_folder=tmp_path / "offload",
+            dtype=torch.float32,
+            offload_dtype="int8",
+        )
+        return os.stat(model._deckchat_prefetcher.quantized.path)
+
+    first = load()
+    again = load()
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    for shard in source.glob("*.safetensors"):  # re-saved: same names, new modification times
+        os.utime(shard, ns=(first.st_mtime_ns + 10**9, first.st_mtime_ns + 10**9))
+    changed = load()
+    assert changed.st_ino != first.st_ino
