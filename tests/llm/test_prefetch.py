@@ -31,17 +31,24 @@ def model_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return out
 
 
-def offloaded(model_dir: Path, tmp_path: Path, executor: str) -> Any:
+def offloaded(
+    model_dir: Path,
+    tmp_path: Path,
+    executor: str = "prefetch",
+    offload_dtype: str | None = None,
+    folder: Path | None = None,
+) -> Any:
     """Half the blocks fit the RAM budget; the rest, and the head, are read from disk per forward."""
     total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     return load_model(
         model_dir,
         device_map="auto",
         max_memory={"cpu": total // 2},
-        offload_folder=tmp_path / f"offload-{executor}",
+        offload_folder=folder or tmp_path / f"offload-{executor}",
         dtype=torch.float32,
         options=Settings(home=tmp_path / "home").llm_options,
         executor=executor,
+        offload_dtype=offload_dtype,
     )
 
 
@@ -192,16 +199,8 @@ def test_quantised_offload_decodes_like_the_model_with_its_disk_weights_rounded(
     """Streaming int8/int4 from disk changes nothing but the Linear weights on disk, each within
     half its scale (test_quantize.py): the logits match the resident model with exactly those
     weights rounded, and move away from the float model's."""
-    total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     folder = tmp_path / "offload"
-    model = load_model(
-        model_dir,
-        device_map="auto",
-        max_memory={"cpu": total // 2},
-        offload_folder=folder,
-        dtype=torch.float32,
-        offload_dtype=scheme,
-    )
+    model = offloaded(model_dir, tmp_path, offload_dtype=scheme, folder=folder)
     store = model._deckchat_prefetcher.quantized
     assert store is not None and store.path.parent == folder / scheme
     keys = store.keys()
@@ -221,23 +220,18 @@ def test_quantised_offload_decodes_like_the_model_with_its_disk_weights_rounded(
 
 
 def test_quantised_offload_reads_the_quantised_bytes_per_token(model_dir: Path, tmp_path: Path) -> None:
-    total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     moved, expected = {}, {}
     for scheme in ("off", "int8"):
-        model = load_model(
-            model_dir,
-            device_map="auto",
-            max_memory={"cpu": total // 2},
-            offload_folder=tmp_path / scheme,
-            dtype=torch.float32,
-            offload_dtype=None if scheme == "off" else scheme,  # off is the default
+        # off is the default: the options say off
+        model = offloaded(
+            model_dir, tmp_path, offload_dtype=None if scheme == "off" else scheme, folder=tmp_path / scheme
         )
         moved[scheme] = _moved_per_decode(model)
         stored = _stored_sizes(model_dir)
         on_disk = sum(size for n, size in stored.items() if _on_disk(model, n))
         store = model._deckchat_prefetcher.quantized
         if store is None:  # off: nothing written, the float bytes streamed
-            assert scheme == "off" and not (tmp_path / scheme / "int8").exists()
+            assert scheme == "off" and not list((tmp_path / scheme).rglob("*.safetensors"))
             expected[scheme] = on_disk
             continue
         keys = store.keys()
@@ -251,17 +245,8 @@ def test_quantised_offload_reads_the_quantised_bytes_per_token(model_dir: Path, 
 def test_quantised_offload_needs_the_prefetch_executor(model_dir: Path, tmp_path: Path) -> None:
     from deckchat.core.errors import InvalidInput
 
-    total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     with pytest.raises(InvalidInput) as raised:
-        load_model(
-            model_dir,
-            device_map="auto",
-            max_memory={"cpu": total // 2},
-            offload_folder=tmp_path / "plain",
-            dtype=torch.float32,
-            executor="accelerate",
-            offload_dtype="int8",
-        )
+        offloaded(model_dir, tmp_path, "accelerate", offload_dtype="int8")
     assert raised.value.code == "bad_offload_dtype"
 
 
@@ -270,17 +255,9 @@ def test_a_second_load_reuses_the_quantised_weights_until_the_source_changes(
 ) -> None:
     source = tmp_path / "model"
     shutil.copytree(model_dir, source)
-    total = sum(f.stat().st_size for f in source.glob("*.safetensors"))
 
     def load() -> os.stat_result:
-        model = load_model(
-            source,
-            device_map="auto",
-            max_memory={"cpu": total // 2},
-            offload_folder=tmp_path / "offload",
-            dtype=torch.float32,
-            offload_dtype="int8",
-        )
+        model = offloaded(source, tmp_path, offload_dtype="int8", folder=tmp_path / "offload")
         return os.stat(model._deckchat_prefetcher.quantized.path)
 
     first = load()
