@@ -267,3 +267,29 @@ def test_a_second_load_reuses_the_quantised_weights_until_the_source_changes(
         os.utime(shard, ns=(first.st_mtime_ns + 10**9, first.st_mtime_ns + 10**9))
     changed = load()
     assert changed.st_ino != first.st_ino
+
+
+@pytest.mark.gpu
+def test_on_a_gpu_quantised_blocks_are_copied_small_and_dequantised_there(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
+    model = load_model(
+        model_dir,
+        device_map="auto",
+        max_memory={0: total // 3, "cpu": total // 3},
+        offload_folder=tmp_path / "gpu-int8",
+        dtype=torch.float32,
+        offload_dtype="int8",
+    )
+    assert {0, "cpu", "disk"} <= set(model.hf_device_map.values())
+    store = model._deckchat_prefetcher.quantized
+    assert store is not None
+    tokens, logits = decode(model)
+    # The same rounded weights on the CPU; the GPU's kernels round differently in the last bits.
+    want_tokens, want_logits = decode(_quantized_reference(model_dir, store.keys(), "int8"))
+    assert tokens == want_tokens
+    for got, want in zip(logits, want_logits, strict=True):
+        torch.testing.assert_close(got.cpu(), want, rtol=1e-3, atol=1e-3)
