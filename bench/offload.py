@@ -79,28 +79,16 @@ def main() -> int:
             budget = {"cpu": size // 2, "disk": 100 * 2**30}
         rates = measure(Path(tmp) / "probe", {})
         plan = plan_model(str(folder), budget, rates, dtype)
+        same = {"tokens": args.tokens, "dtype": dtype, "cold": not args.warm_cache, "scratch": Path(tmp)}
+        # random prompts: drafts from them measure nothing, so no prompt-lookup mode
         report = bench(
-            str(folder),
-            budget,
-            plan.floor_seconds_per_token,
-            tokens=args.tokens,
-            dtype=dtype,
-            cold=not args.warm_cache,
-            scratch=Path(tmp),
-            modes=("accelerate", "prefetch"),  # random prompts: drafts from them measure nothing
+            str(folder), budget, plan.floor_seconds_per_token, modes=("accelerate", "prefetch"), **same
         )
         if args.offload_dtype:
             quantised_plan = plan_model(str(folder), budget, rates, dtype, args.offload_dtype)
+            floor = quantised_plan.floor_seconds_per_token
             quantised = bench(
-                str(folder),
-                budget,
-                quantised_plan.floor_seconds_per_token,
-                tokens=args.tokens,
-                dtype=dtype,
-                cold=not args.warm_cache,
-                scratch=Path(tmp),
-                modes=("prefetch",),
-                offload_dtype=args.offload_dtype,
+                str(folder), budget, floor, modes=("prefetch",), offload_dtype=args.offload_dtype, **same
             ).runs[0]
     limits = ", ".join(f"{tier} {budget[tier] / GB:.2f} GB" for tier in ("gpu", "cpu") if tier in budget)
     print(f"deckchat offload benchmark: {what}, {size / GB:.2f} GB {dtype}; budget {limits}")
@@ -117,7 +105,6 @@ def main() -> int:
     for run in report.runs:
         _row(run.executor, run, plan.floor_seconds_per_token)
     if args.offload_dtype:
-        floor = quantised_plan.floor_seconds_per_token
         _row(f"prefetch+{args.offload_dtype}", quantised, floor)
         prefetch = next(run for run in report.runs if run.executor == "prefetch")
         ratio = quantised.tokens_per_second / prefetch.tokens_per_second if prefetch.tokens_per_second else 0
