@@ -33,7 +33,7 @@ from deckchat.core.errors import InvalidInput
 from deckchat.llm import quantize
 from deckchat.llm.blocks import blocks
 from deckchat.llm.quantstore import QuantizedStore, Source, prepare
-from deckchat.llm.tensorfile import TensorInfo, read_header, read_tensor
+from deckchat.llm.tensorfile import TensorInfo, nbytes, read_header, read_tensor
 
 EXECUTORS = ("prefetch", "accelerate")
 OFFLOAD_DTYPES = ("off", *quantize.SCHEMES)
@@ -155,6 +155,7 @@ class Prefetcher:
         self._pool = ThreadPoolExecutor(readers, thread_name_prefix="deckchat-prefetch")
         self._stream = torch.cuda.Stream(device) if device.type == "cuda" else None  # type: ignore[no-untyped-call]
         self._buffers = BufferPool(pinned=self._stream is not None)
+        self._dequantized = BufferPool(pinned=False)  # on the CPU, what quantised weights become
 
     def claim(self, leaf: int) -> dict[str, torch.Tensor]:
         """A leaf's tensors for this forward, on the execution device; loads its unit if needed."""
@@ -216,7 +217,7 @@ class Prefetcher:
                 self.traffic.after_read(file, info)
             host[i][name] = read[0] if len(read) == 1 else tuple(read)
         if self._stream is None:
-            return Loaded({i: self._cast(i, tensors) for i, tensors in host.items()})
+            return Loaded(self._cast_here(host))
         with torch.cuda.stream(self._stream):
             moved = {
                 i: {name: self._moved(stored) for name, stored in tensors.items()}
@@ -232,6 +233,33 @@ class Prefetcher:
     def _cast(self, leaf: int, tensors: dict[str, Stored]) -> dict[str, torch.Tensor]:
         dtypes = self.leaves[leaf].tensors
         return {name: _as_dtype(stored, dtypes[name]) for name, stored in tensors.items()}
+
+    def _cast_here(self, host: dict[int, dict[str, Stored]]) -> dict[int, dict[str, torch.Tensor]]:
+        """As ``_cast``, with quantised weights dequantised into one reused buffer per block."""
+        room = {
+            (i, name): nbytes(self.leaves[i].tensors[name], quantize.dequantized_shape(stored[0]))
+            for i, tensors in host.items()
+            for name, stored in tensors.items()
+            if isinstance(stored, tuple)
+        }
+        if not room:
+            return {i: self._cast(i, tensors) for i, tensors in host.items()}
+        buffer, offset = self._dequantized.get(sum(_aligned(n) for n in room.values())), 0
+        cast: dict[int, dict[str, torch.Tensor]] = {}
+        for i, tensors in host.items():
+            cast[i] = {}
+            for name, stored in tensors.items():
+                dtype = self.leaves[i].tensors[name]
+                if not isinstance(stored, tuple):
+                    cast[i][name] = stored.to(dtype)
+                    continue
+                size = room[(i, name)]
+                out = (
+                    buffer[offset : offset + size].view(dtype).reshape(quantize.dequantized_shape(stored[0]))
+                )
+                offset += _aligned(size)
+                cast[i][name] = quantize.dequantize(stored[0], stored[1], dtype, out=out)
+        return cast
 
     def _moved(self, stored: Stored) -> Stored:
         if isinstance(stored, tuple):

@@ -21,6 +21,7 @@ from deckchat.llm.tensorfile import nbytes
 SCHEMES = ("int8", "int4")
 _LEVELS = {"int8": 127, "int4": 7}
 INT4_GROUP = 128
+_CHUNK = 2**18  # stored bytes dequantised at once into a given buffer: 1 MB of float32 temporaries
 
 
 def int4_group(columns: int) -> int:
@@ -62,8 +63,28 @@ def quantize(weight: torch.Tensor, scheme: str) -> tuple[torch.Tensor, torch.Ten
     return nibbles[:, 0::2] | (nibbles[:, 1::2] << 4), scale
 
 
-def dequantize(q: torch.Tensor, scale: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """The weight in ``dtype``, on q's device (where a GPU copy landed, so PCIe moved the small form)."""
+def dequantized_shape(q: torch.Tensor) -> tuple[int, int]:
+    rows, columns = q.shape
+    return (rows, columns) if q.dtype == torch.int8 else (rows, 2 * columns)
+
+
+def dequantize(
+    q: torch.Tensor, scale: torch.Tensor, dtype: torch.dtype, out: torch.Tensor | None = None
+) -> torch.Tensor:
+    """The weight in ``dtype``, on q's device (where a GPU copy landed, so PCIe moved the small form).
+
+    With ``out`` (a reused buffer), a few rows at a time: a whole weight's float32 temporaries, fresh
+    for every block of every token, grew the process by more than the weights streamed (the
+    allocator keeps what threads free); rows are independent, so the values are the same."""
+    if out is None:
+        return _dequantize(q, scale, dtype)
+    step = max(1, _CHUNK // q.shape[1])
+    for start in range(0, q.shape[0], step):
+        out[start : start + step] = _dequantize(q[start : start + step], scale[start : start + step], dtype)
+    return out
+
+
+def _dequantize(q: torch.Tensor, scale: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     if q.dtype == torch.int8:
         return (q.to(torch.float32) * scale.unsqueeze(-1)).to(dtype)
     rows = q.shape[0]

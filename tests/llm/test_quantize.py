@@ -79,3 +79,13 @@ def test_int4_groups_divide_the_row() -> None:
 def test_dequantize_gives_the_compute_dtype() -> None:
     q, scale = quantize.quantize(weight(), "int8")
     assert quantize.dequantize(q, scale, torch.bfloat16).dtype == torch.bfloat16
+
+
+@pytest.mark.parametrize("scheme", quantize.SCHEMES)
+def test_dequantizing_into_a_buffer_a_few_rows_at_a_time_gives_the_same_weights(scheme: str) -> None:
+    w = torch.randn(3000, 256, generator=torch.Generator().manual_seed(5))  # several chunks of rows
+    q, scale = quantize.quantize(w, scheme)
+    out = torch.empty(quantize.dequantized_shape(q), dtype=torch.float32)
+    got = quantize.dequantize(q, scale, torch.float32, out=out)
+    assert got.data_ptr() == out.data_ptr()
+    assert torch.equal(got, quantize.dequantize(q, scale, torch.float32))
