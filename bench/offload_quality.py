@@ -51,6 +51,7 @@ def main() -> int:
     parser.add_argument("--speed-questions", type=int, default=2)
     parser.add_argument("--speed-tokens", type=int, default=16)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--bandwidth", default="", help="link figures instead of measuring, as model plan")
     args = parser.parse_args()
     print(f"load average at start: {_load()}")
@@ -59,7 +60,8 @@ def main() -> int:
         tokenizer = _tokenizer(model_dir)
         prompts = _prompt_ids(tokenizer, args.questions)
         texts = [_deck_text_ids(tokenizer, DECKS / name, args.text_tokens) for name in TEXT_DECKS]
-        quality(model_dir, Path(tmp), prompts, texts, args.tokens)
+        if not args.skip_quality:
+            quality(model_dir, Path(tmp), prompts, texts, args.tokens)
         if not args.skip_speed:
             speed(model_dir, Path(tmp), prompts[: args.speed_questions], args.speed_tokens, args.bandwidth)
     print(f"load average at end: {_load()}")
