@@ -10,6 +10,10 @@ the per-token floor (disk bytes / disk bandwidth + RAM bytes / RAM bandwidth, me
 ratio of our tokens/s to accelerate's. Exit status 1 when the outputs differ or the ratio misses
 --target.
 
+With ``--offload-dtype int8`` (or int4), one more run: prefetch streaming the disk's Linear weights
+quantised, its tokens/s against prefetch's at the model's dtype (its tokens differ: it is lossy;
+bench/offload_quality.py measures by how much).
+
 With ``--gpu``, the issue's GPU check instead: a random model of GPT-J-6B's shape in float16 (12 GB,
 written once to --folder), GPU memory capped at 6 GiB, the rest in RAM; target 1.8x.
 """
@@ -22,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from deckchat.llm.bandwidth import measure
-from deckchat.llm.modelbench import bench, of_floor
+from deckchat.llm.modelbench import Run, bench, of_floor
 from deckchat.llm.plan import plan_model
 from deckchat.llm.synthetic import write_random_model
 
@@ -62,6 +66,7 @@ def main() -> int:
     parser.add_argument("--warm-cache", action="store_true", help="let the page cache keep weights")
     parser.add_argument("--gpu", action="store_true", help="GPT-J-6B's shape, GPU capped at 6 GiB")
     parser.add_argument("--folder", type=Path, help="where --gpu keeps its 12 GB model between runs")
+    parser.add_argument("--offload-dtype", choices=("int8", "int4"), help="add a quantised prefetch run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-offload-") as tmp:
         if args.gpu:
@@ -74,16 +79,17 @@ def main() -> int:
             budget = {"cpu": size // 2, "disk": 100 * 2**30}
         rates = measure(Path(tmp) / "probe", {})
         plan = plan_model(str(folder), budget, rates, dtype)
+        same = {"tokens": args.tokens, "dtype": dtype, "cold": not args.warm_cache, "scratch": Path(tmp)}
+        # random prompts: drafts from them measure nothing, so no prompt-lookup mode
         report = bench(
-            str(folder),
-            budget,
-            plan.floor_seconds_per_token,
-            tokens=args.tokens,
-            dtype=dtype,
-            cold=not args.warm_cache,
-            scratch=Path(tmp),
-            modes=("accelerate", "prefetch"),  # random prompts: drafts from them measure nothing
+            str(folder), budget, plan.floor_seconds_per_token, modes=("accelerate", "prefetch"), **same
         )
+        if args.offload_dtype:
+            quantised_plan = plan_model(str(folder), budget, rates, dtype, args.offload_dtype)
+            floor = quantised_plan.floor_seconds_per_token
+            quantised = bench(
+                str(folder), budget, floor, modes=("prefetch",), offload_dtype=args.offload_dtype, **same
+            ).runs[0]
     limits = ", ".join(f"{tier} {budget[tier] / GB:.2f} GB" for tier in ("gpu", "cpu") if tier in budget)
     print(f"deckchat offload benchmark: {what}, {size / GB:.2f} GB {dtype}; budget {limits}")
     print(
@@ -93,15 +99,18 @@ def main() -> int:
         f"({rates.sources['disk']}); floor {plan.floor_seconds_per_token * 1000:.0f} ms/token\n"
     )
     print(
-        f"{'executor':<12}{'load s':>8}{'1st tok s':>11}{'tok/s':>8}{'peak RAM GB':>13}"
+        f"{'executor':<14}{'load s':>8}{'1st tok s':>11}{'tok/s':>8}{'peak RAM GB':>13}"
         f"{'peak VRAM GB':>14}{'MB/token':>10}{'of floor':>10}"
     )
     for run in report.runs:
+        _row(run.executor, run, plan.floor_seconds_per_token)
+    if args.offload_dtype:
+        _row(f"prefetch+{args.offload_dtype}", quantised, floor)
+        prefetch = next(run for run in report.runs if run.executor == "prefetch")
+        ratio = quantised.tokens_per_second / prefetch.tokens_per_second if prefetch.tokens_per_second else 0
         print(
-            f"{run.executor:<12}{run.load_seconds:8.2f}{run.first_token_seconds:11.2f}"
-            f"{run.tokens_per_second:8.2f}{run.peak_ram_bytes / GB:13.2f}{run.peak_vram_bytes / GB:14.2f}"
-            f"{run.bytes_per_token / 1e6:10.0f}"
-            f"{of_floor(plan.floor_seconds_per_token, run):10.0%}"
+            f"\nprefetch {args.offload_dtype} / prefetch tokens/s       {ratio:6.2f}x  "
+            f"(its floor {floor * 1e3:.0f} ms)"
         )
     target = args.target or (1.8 if args.gpu else 1.3)
     print(f"\nprefetch / accelerate tokens/s        {report.speedup:6.2f}x  (target >= {target}x)")
@@ -109,6 +118,14 @@ def main() -> int:
     ok = report.identical and report.speedup >= target
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
+
+
+def _row(name: str, run: Run, floor: float) -> None:
+    print(
+        f"{name:<14}{run.load_seconds:8.2f}{run.first_token_seconds:11.2f}"
+        f"{run.tokens_per_second:8.2f}{run.peak_ram_bytes / GB:13.2f}{run.peak_vram_bytes / GB:14.2f}"
+        f"{run.bytes_per_token / 1e6:10.0f}{of_floor(floor, run):10.0%}"
+    )
 
 
 if __name__ == "__main__":

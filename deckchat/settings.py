@@ -27,6 +27,7 @@ _LIMITS = Limits()
 
 OffloadExecutor = Literal["prefetch", "accelerate"]
 LookupMode = Literal["auto", "on", "off"]
+OffloadDtype = Literal["off", "int8", "int4"]
 _Group = TypeVar("_Group")
 
 
@@ -74,6 +75,7 @@ class LlmOptions:
     dtype: str
     offload_folder: Path | None
     offload_executor: OffloadExecutor
+    offload_dtype: OffloadDtype
     lookup: LookupMode
     openai_api_key: str
     home: Path  # converted models and offloaded weights live under it; its disk is the offload budget
@@ -164,6 +166,12 @@ class Settings(BaseSettings):
     llm_offload_executor: OffloadExecutor = Field(
         default="prefetch",
         description="How offloaded layers stream in: prefetch (reads ahead while computing) or accelerate.",
+    )
+    # Off by default: quantised weights change the output (bench/RESULTS.md has by how much).
+    llm_offload_dtype: OffloadDtype = Field(
+        default="off",
+        description="Store an hf: model's disk-offloaded Linear weights as int8 or int4 (fewer bytes read "
+        "per token, slightly different output); off: as the model's dtype.",
     )
     # auto: each pass over streamed weights then checks up to ten drafted tokens for the price of one;
     # a model held whole in memory pays for drafts in compute, which lookup was not measured to repay.
@@ -304,6 +312,7 @@ class Settings(BaseSettings):
             dtype=self.llm_dtype,
             offload_folder=self.llm_offload_folder,
             offload_executor=self.llm_offload_executor,
+            offload_dtype=self.llm_offload_dtype,
             lookup=self.llm_lookup,
             openai_api_key=self.openai_api_key,
             home=self.home,

@@ -15,6 +15,7 @@ from deckchat.cli.state import settings as started_settings
 from deckchat.llm import modelbench
 from deckchat.llm.bandwidth import measure, parse_bytes, parse_rates
 from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
+from deckchat.llm.prefetch import OFFLOAD_DTYPES
 from deckchat.llm.resolve import resolve_model
 from deckchat.llm.shard import shard_model
 from deckchat.llm.sources import open_source
@@ -37,6 +38,13 @@ Bandwidth = Annotated[
         help="Link figures instead of measuring, e.g. pcie=25GB/s,disk=2GB/s,gpu=900GB/s,cpu=20GB/s."
     ),
 ]
+OffloadDtype = Annotated[
+    str,
+    typer.Option(
+        help="off, int8 or int4: stream the Linear weights offloaded to disk quantised (fewer bytes per "
+        "token, slightly different output); default: DECKCHAT_LLM_OFFLOAD_DTYPE.",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
@@ -46,15 +54,17 @@ def plan(
     max_memory: MaxMemory = None,
     dtype: Annotated[str, typer.Option(help="float16, bfloat16 or float32.")] = "float16",
     bandwidth: Bandwidth = None,
+    offload_dtype: OffloadDtype = "",
     as_json: AsJson = False,
 ) -> None:
     """Predict, from the config alone, where each block would live and the per-token time floor."""
     if dtype not in DTYPES:
         fail(f"--dtype must be one of {', '.join(DTYPES)}.")
     settings = started_settings()  # bootstrapped: the measurements' files stay in home
+    offload_dtype = _offload_dtype(offload_dtype or settings.llm_offload_dtype)
     budget = parse_budget(max_memory, settings.home)
     rates = measure(settings.temp_dir, parse_rates(bandwidth or ""))
-    result = plan_model(src, budget, rates, dtype)
+    result = plan_model(src, budget, rates, dtype, offload_dtype)
     if as_json:
         print_json(result.as_json())
         return
@@ -63,10 +73,14 @@ def plan(
         blocks = sum(1 for t in result.modules.values() if t == tier)
         limit = f"of {budget[tier] / 2**30:.1f} GiB" if tier in budget else "(no such tier)"
         print(f"  {tier:<5} {result.placement[tier] / 1e9:8.2f} GB  {limit:<18} {blocks} modules")
-    print(f"per-token floor (offload plan): {result.floor_seconds_per_token * 1000:.1f} ms")
+    streamed = f", disk streamed as {offload_dtype}" if offload_dtype != "off" else ""
+    print(f"per-token floor (offload plan{streamed}): {result.floor_seconds_per_token * 1000:.1f} ms")
     for option in result.options:
         mark = "fits" if option.fits else "does not fit"
-        print(f"  {option.name:<8} {mark:<13} floor {option.floor_seconds_per_token * 1000:9.1f} ms/token")
+        print(
+            f"  {option.name:<13} {mark:<13} floor {option.floor_seconds_per_token * 1000:9.1f} ms/token"
+            f"  {1 / option.floor_seconds_per_token:8.1f} tokens/s"
+        )
     print(f"recommendation: {result.recommendation}")
     sources = ", ".join(
         f"{n} {b['bytes_per_second'] / 1e9:.1f} GB/s ({b['source']})" for n, b in result.bandwidths.items()
@@ -149,11 +163,14 @@ def bench(
     ] = None,
     questions: Annotated[int, typer.Option(min=1, help="For --prompts qa: how many questions.")] = 4,
     bandwidth: Bandwidth = None,
+    offload_dtype: OffloadDtype = "",
     as_json: AsJson = False,
 ) -> None:
     """Load SRC with plain accelerate, our prefetching executor, and prefetch plus prompt-lookup
-    drafts, same budget and prompts, and compare."""
+    drafts, same budget and prompts, and compare. With --offload-dtype int8/int4 the prefetch modes
+    stream quantised weights; accelerate stays the model's dtype."""
     settings = started_settings()  # bootstrapped: the measurements' files stay in home
+    offload_dtype = _offload_dtype(offload_dtype or settings.llm_offload_dtype)
     stored = stored_dtype(src)
     dtype = dtype or stored
     if dtype not in DTYPES:
@@ -163,7 +180,7 @@ def bench(
         err.print("note: no GPU here; the gpu budget is ignored.", highlight=False)
         budget.pop("gpu")
     rates = measure(settings.temp_dir, parse_rates(bandwidth or ""))
-    floor = plan_model(src, budget, rates, dtype).floor_seconds_per_token
+    floor = plan_model(src, budget, rates, dtype, offload_dtype).floor_seconds_per_token
     scratch = settings.temp_dir
     if prompts not in ("random", "qa"):
         fail("--prompts must be random or qa.")
@@ -179,6 +196,7 @@ def bench(
         dtype=dtype,
         cold=not warm_cache,
         scratch=scratch,
+        offload_dtype=offload_dtype,
     )
     if as_json:
         print_json(report.as_json())
@@ -215,6 +233,12 @@ def qa_prompt_ids(src: str, decks: Path | None, questions: int) -> list[list[int
     return [
         prompt_ids(tokenizer, messages) for messages in qa_prompts(decks / "qa.jsonl", decks, limit=questions)
     ]
+
+
+def _offload_dtype(value: str) -> str:
+    if value not in OFFLOAD_DTYPES:
+        fail(f"--offload-dtype must be one of {', '.join(OFFLOAD_DTYPES)}.")
+    return value
 
 
 def stored_dtype(src: str) -> str:

@@ -39,6 +39,7 @@ def load_causal_lm(
     options: LlmOptions | None = None,
     executor: str | None = None,
     disk_budget: int | None = None,
+    offload_dtype: str | None = None,
 ) -> tuple[Any, Any]:
     """Load ``(model, tokenizer)`` from a local directory or a model id already in the HF cache;
     the options are ``load_model``'s."""
@@ -54,6 +55,7 @@ def load_causal_lm(
         options=options,
         executor=executor,
         disk_budget=disk_budget,
+        offload_dtype=offload_dtype,
     )
     return model, tokenizer
 
@@ -68,6 +70,7 @@ def load_model(
     options: LlmOptions | None = None,
     executor: str | None = None,
     disk_budget: int | None = None,
+    offload_dtype: str | None = None,
 ) -> Any:
     """Load a causal LM, in evaluation mode.
 
@@ -75,7 +78,9 @@ def load_model(
     ``offload_folder`` or else a folder for this model under the ``options``' offload root
     (``<home>/offload``); one of the two is needed. Offloaded blocks stream in through ``executor``:
     ``prefetch`` (ours, reads ahead) or ``accelerate`` (plain); by default the options'
-    ``offload_executor``, else ``prefetch``.
+    ``offload_executor``, else ``prefetch``. ``offload_dtype`` (default: the options', else ``off``)
+    ``int8`` or ``int4`` streams the Linear weights offloaded to disk quantised, from copies written
+    once into the offload folder (``quantstore.py``): fewer bytes per token, slightly different output.
 
     With a ``max_memory``, a model bigger than it plus ``disk_budget`` (default: the free disk
     under the offload folder) is refused before anything is loaded, never by running out halfway.
@@ -84,6 +89,7 @@ def load_model(
 
     source = resolve_model(path_or_id)
     placement: dict[str, Any] = {}
+    folder = None
     if device_map is not None:
         folder = offload_folder or _default_offload_folder(path_or_id, options)
         if max_memory is not None:
@@ -93,7 +99,12 @@ def load_model(
         source, dtype=dtype or default_dtype(), local_files_only=True, **placement
     )
     model.eval()
-    prefetch.install(model, executor or (options.offload_executor if options else "prefetch"))
+    prefetch.install(
+        model,
+        executor or (options.offload_executor if options else "prefetch"),
+        offload_dtype=offload_dtype or (options.offload_dtype if options else "off"),
+        folder=folder,
+    )
     return model
 
 

@@ -106,9 +106,12 @@ def bench(
     cold: bool = True,
     scratch: Path,
     modes: tuple[str, ...] = tuple(MODES),
+    offload_dtype: str = "off",
 ) -> Report:
     """Run each mode on ``src`` with the same budget, prompts and token budget; ``prompts`` are token
-    ids (default: one random prompt of ``prompt_tokens``). The first mode is the baseline."""
+    ids (default: one random prompt of ``prompt_tokens``). The first mode is the baseline.
+    ``offload_dtype`` applies to the prefetch modes; plain accelerate always streams the model's dtype,
+    so with int8 or int4 only the prefetch modes must agree token for token."""
     runs = [
         _in_child(
             {
@@ -121,6 +124,7 @@ def bench(
                 "dtype": dtype,
                 "cold": cold,
                 "scratch": str(scratch),
+                "offload_dtype": offload_dtype,
             }
         )
         for mode in modes
@@ -132,7 +136,8 @@ def bench(
         if plain and ours and plain.tokens_per_second
         else 0.0
     )
-    return Report(runs, floor_seconds_per_token, speedup, all(run.tokens == runs[0].tokens for run in runs))
+    same = [run for run in runs if offload_dtype == "off" or MODES[run.executor][0] == "prefetch"]
+    return Report(runs, floor_seconds_per_token, speedup, all(run.tokens == same[0].tokens for run in same))
 
 
 def run_one(
@@ -146,6 +151,7 @@ def run_one(
     cold: bool,
     scratch: Path,
     prompts: list[list[int]] | None = None,
+    offload_dtype: str = "off",
 ) -> Run:
     """Load ``src`` as ``mode`` says and decode up to ``tokens`` greedy tokens after each prompt
     (default: one random prompt of ``prompt_tokens``, decoded for exactly ``tokens``)."""
@@ -166,6 +172,7 @@ def run_one(
             offload_folder=Path(offload),
             dtype=DTYPES[dtype] if dtype else None,
             executor=executor,
+            offload_dtype=offload_dtype if executor == "prefetch" else "off",
         )
         load_seconds = time.perf_counter() - start
         traffic = traffic_of(model)

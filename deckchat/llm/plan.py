@@ -3,6 +3,8 @@
 For a budget such as ``gpu=16GiB,cpu=32GiB`` this says where each block would live (accelerate's own
 ``infer_auto_device_map``, the placement ``device_map="auto"`` will use), the bytes on each tier, the
 per-token time floor (bytes each link must move per token over its bandwidth), and what to do.
+With an offload dtype (int8, int4), the Linear weights on disk are streamed quantised
+(``quantstore.py``), so the disk term of the floor shrinks to the quantised bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import torch
 
 from deckchat.core.errors import DeckchatError, InvalidInput
+from deckchat.llm import quantize
 from deckchat.llm.bandwidth import Bandwidths, parse_bytes
 from deckchat.llm.blocks import blocks
 from deckchat.llm.resolve import resolve_model
@@ -31,7 +34,7 @@ _RAM_SHARE = 0.8
 
 @dataclass(frozen=True)
 class Option:
-    name: str  # "gpu" | "int8" | "int4" | "offload" | "cpu"
+    name: str  # "gpu" | "int8" | "int4" | "offload" | "offload+int8" | "offload+int4" | "cpu"
     fits: bool
     floor_seconds_per_token: float
     why: str
@@ -47,6 +50,8 @@ class Plan:
     options: list[Option]
     budget: dict[str, int]
     bandwidths: dict[str, dict[str, Any]]
+    offload_dtype: str = "off"
+    streamed_disk_bytes: int = 0  # read from disk per token: placement["disk"], or less quantised
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +63,8 @@ class Plan:
             "options": [vars(o) for o in self.options],
             "budget": self.budget,
             "bandwidths": self.bandwidths,
+            "offload_dtype": self.offload_dtype,
+            "streamed_disk_bytes": self.streamed_disk_bytes,
         }
 
 
@@ -81,7 +88,13 @@ def parse_budget(text: str | None, home: Path) -> dict[str, int]:
     return budget
 
 
-def plan_model(src: str, budget: dict[str, int], bandwidths: Bandwidths, dtype: str = "float16") -> Plan:
+def plan_model(
+    src: str,
+    budget: dict[str, int],
+    bandwidths: Bandwidths,
+    dtype: str = "float16",
+    offload_dtype: str = "off",
+) -> Plan:
     model = empty_model(src, DTYPES[dtype])
     from accelerate.utils import compute_module_sizes
 
@@ -95,8 +108,15 @@ def plan_model(src: str, budget: dict[str, int], bandwidths: Bandwidths, dtype: 
     rates = bandwidths.rates
     gpu = budget.get("gpu", 0) > 0
     fits = total <= sum(budget.values())
-    offload = floor_seconds(placement, rates, gpu=gpu)
-    options = _options(total, budget, rates, offload, fits, placement)
+    disk = [name for name, tier in modules.items() if tier == "disk"]
+    streamed = {
+        scheme: _quantized_bytes(model, disk, placement["disk"], scheme) for scheme in quantize.SCHEMES
+    }
+    streamed["off"] = placement["disk"]
+    offload = floor_seconds({**placement, "disk": streamed[offload_dtype]}, rates, gpu=gpu)
+    options = _options(total, budget, rates, floor_seconds(placement, rates, gpu=gpu), fits, placement)
+    if placement["disk"]:
+        options += [_quantized_option(s, streamed[s], placement, rates, fits, gpu) for s in quantize.SCHEMES]
     chosen = next((o for o in options if o.fits), None)
     recommendation = (
         f"{chosen.name}: {chosen.why}"
@@ -113,6 +133,35 @@ def plan_model(src: str, budget: dict[str, int], bandwidths: Bandwidths, dtype: 
         options=options,
         budget=budget,
         bandwidths={n: {"bytes_per_second": r, "source": bandwidths.sources[n]} for n, r in rates.items()},
+        offload_dtype=offload_dtype,
+        streamed_disk_bytes=streamed[offload_dtype],
+    )
+
+
+def _quantized_bytes(model: Any, disk_blocks: list[str], disk_bytes: int, scheme: str) -> int:
+    """The bytes read from disk per token when the Linear weights there are stored as ``scheme``."""
+    saved = 0
+    for block in disk_blocks:
+        for module in model.get_submodule(block).modules():
+            if not isinstance(module, torch.nn.Linear):
+                continue
+            shape = tuple(module.weight.shape)
+            if quantize.quantizable(shape, scheme):
+                saved += module.weight.numel() * module.weight.element_size()
+                saved -= quantize.stored_bytes(shape, scheme)
+    return disk_bytes - saved
+
+
+def _quantized_option(
+    scheme: str, streamed: int, placement: dict[str, int], rates: dict[str, float], fits: bool, gpu: bool
+) -> Option:
+    return Option(
+        f"offload+{scheme}",
+        fits,
+        floor_seconds({**placement, "disk": streamed}, rates, gpu=gpu),
+        f"as offload, with the Linear weights on disk stored as {scheme} (--offload-dtype {scheme}): "
+        f"{_gb(streamed)} read from disk per token instead of {_gb(placement['disk'])}, with a small "
+        "change in the output (docs/models.md)",
     )
 
 

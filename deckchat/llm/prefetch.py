@@ -11,7 +11,10 @@ around to the first block for the next token) while block i runs.
 - On a GPU, they are read into pinned host memory and copied on a side CUDA stream; the block waits
   on that copy's event, so copies overlap compute instead of stalling it.
 
-The weights are the same bytes the plain hooks would load, so outputs are identical.
+The weights are the same bytes the plain hooks would load, so outputs are identical; unless the
+model was loaded with a quantised offload (``quantstore.py``), when the Linear weights on disk are
+read as int8 or int4 and dequantised to the block's dtype here, after the read (and after the copy
+to the GPU, so that link moves the small form too).
 """
 
 from __future__ import annotations
@@ -26,10 +29,15 @@ from typing import Any
 
 import torch
 
+from deckchat.core.errors import InvalidInput
+from deckchat.llm import quantize
 from deckchat.llm.blocks import blocks
-from deckchat.llm.tensorfile import TensorInfo, read_header, read_tensor
+from deckchat.llm.quantstore import QuantizedStore, Source, prepare
+from deckchat.llm.tensorfile import TensorInfo, nbytes, read_header, read_tensor
 
 EXECUTORS = ("prefetch", "accelerate")
+OFFLOAD_DTYPES = ("off", *quantize.SCHEMES)
+Stored = torch.Tensor | tuple[torch.Tensor, ...]  # a tensor as read: itself, or its quantised parts
 
 
 @dataclass
@@ -134,8 +142,10 @@ class Prefetcher:
         device: torch.device,
         depth: int = 2,
         readers: int = 2,
+        quantized: QuantizedStore | None = None,
     ) -> None:
         self.units, self.leaves, self.device, self.depth = units, leaves, device, depth
+        self.quantized = quantized
         self.unit_of = {leaf: u for u, members in enumerate(units) for leaf in members}
         self.traffic = Traffic()
         self._pending: dict[int, Future[Loaded]] = {}
@@ -145,6 +155,7 @@ class Prefetcher:
         self._pool = ThreadPoolExecutor(readers, thread_name_prefix="deckchat-prefetch")
         self._stream = torch.cuda.Stream(device) if device.type == "cuda" else None  # type: ignore[no-untyped-call]
         self._buffers = BufferPool(pinned=self._stream is not None)
+        self._dequantized = BufferPool(pinned=False)  # on the CPU, what quantised weights become
 
     def claim(self, leaf: int) -> dict[str, torch.Tensor]:
         """A leaf's tensors for this forward, on the execution device; loads its unit if needed."""
@@ -156,6 +167,8 @@ class Prefetcher:
         """One tensor, as the plain hooks would get it: for a name the leaf did not predict."""
         tensor = self._fetch(leaf, name)
         dtype = leaf.tensors.get(name)
+        if isinstance(tensor, tuple):
+            return quantize.dequantize(tensor[0], tensor[1], dtype or torch.float32)
         return tensor if dtype is None else tensor.to(dtype)
 
     def close(self) -> None:
@@ -181,31 +194,33 @@ class Prefetcher:
         """Read a unit's stored tensors into one reused buffer, as views of it; on a GPU, copy
         them on the side stream."""
         places = {
-            (i, name): self._place(self.leaves[i], name)
+            (i, name): self._parts(self.leaves[i], name)
             for i in self.units[unit]
             for name in self.leaves[i].tensors
         }
-        size = sum(_aligned(place[1].nbytes) for place in places.values() if place is not None)
+        size = sum(_aligned(info.nbytes) for parts in places.values() for _, info in parts)
         buffer = self._buffers.get(size) if size else None
-        host: dict[int, dict[str, torch.Tensor]] = {i: {} for i in self.units[unit]}
+        host: dict[int, dict[str, Stored]] = {i: {} for i in self.units[unit]}
         offset = 0
-        for (i, name), place in places.items():
-            if place is None:  # weights kept in RAM, or re-saved by accelerate as .dat files
+        for (i, name), parts in places.items():
+            if not parts:  # weights kept in RAM, or re-saved by accelerate as .dat files
                 tensor = self.leaves[i].weights[name]
                 self.traffic.add(tensor.numel() * tensor.element_size())
-            else:
-                assert buffer is not None
-                file, info = place
-                tensor = read_tensor(Path(file), info, buffer[offset:])
+                host[i][name] = tensor
+                continue
+            assert buffer is not None
+            read = []
+            for file, info in parts:
+                read.append(read_tensor(Path(file), info, buffer[offset:]))
                 offset += _aligned(info.nbytes)
                 self.traffic.add(info.nbytes)
                 self.traffic.after_read(file, info)
-            host[i][name] = tensor
+            host[i][name] = read[0] if len(read) == 1 else tuple(read)
         if self._stream is None:
-            return Loaded({i: self._cast(i, tensors) for i, tensors in host.items()})
+            return Loaded(self._cast_here(host))
         with torch.cuda.stream(self._stream):
             moved = {
-                i: {name: self._pin(t).to(self.device, non_blocking=True) for name, t in tensors.items()}
+                i: {name: self._moved(stored) for name, stored in tensors.items()}
                 for i, tensors in host.items()
             }
             ready = torch.cuda.Event()  # type: ignore[no-untyped-call]
@@ -215,29 +230,72 @@ class Prefetcher:
             self._buffers.copied_with(buffer, ready)
         return loaded
 
-    def _cast(self, leaf: int, tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    def _cast(self, leaf: int, tensors: dict[str, Stored]) -> dict[str, torch.Tensor]:
         dtypes = self.leaves[leaf].tensors
-        return {name: tensor.to(dtypes[name]) for name, tensor in tensors.items()}
+        return {name: _as_dtype(stored, dtypes[name]) for name, stored in tensors.items()}
+
+    def _cast_here(self, host: dict[int, dict[str, Stored]]) -> dict[int, dict[str, torch.Tensor]]:
+        """As ``_cast``, with quantised weights dequantised into one reused buffer per block."""
+        room = {
+            (i, name): nbytes(self.leaves[i].tensors[name], quantize.dequantized_shape(stored[0]))
+            for i, tensors in host.items()
+            for name, stored in tensors.items()
+            if isinstance(stored, tuple)
+        }
+        if not room:
+            return {i: self._cast(i, tensors) for i, tensors in host.items()}
+        buffer, offset = self._dequantized.get(sum(_aligned(n) for n in room.values())), 0
+        cast: dict[int, dict[str, torch.Tensor]] = {}
+        for i, tensors in host.items():
+            cast[i] = {}
+            for name, stored in tensors.items():
+                dtype = self.leaves[i].tensors[name]
+                if not isinstance(stored, tuple):
+                    cast[i][name] = stored.to(dtype)
+                    continue
+                size = room[(i, name)]
+                out = (
+                    buffer[offset : offset + size].view(dtype).reshape(quantize.dequantized_shape(stored[0]))
+                )
+                offset += _aligned(size)
+                cast[i][name] = quantize.dequantize(stored[0], stored[1], dtype, out=out)
+        return cast
+
+    def _moved(self, stored: Stored) -> Stored:
+        if isinstance(stored, tuple):
+            return tuple(self._pin(part).to(self.device, non_blocking=True) for part in stored)
+        return self._pin(stored).to(self.device, non_blocking=True)
 
     def _pin(self, tensor: torch.Tensor) -> torch.Tensor:
         return tensor if tensor.is_pinned() else tensor.pin_memory()
 
-    def _place(self, leaf: Leaf, name: str) -> tuple[str, TensorInfo] | None:
+    def _parts(self, leaf: Leaf, name: str) -> list[tuple[str, TensorInfo]]:
+        """Where a tensor is read from: its quantised parts, its place in a safetensors file, or
+        nowhere (an empty list: accelerate holds it)."""
+        quantized = self.quantized.parts(f"{leaf.name}.{name}") if self.quantized else None
+        if quantized:
+            return quantized
         place = _safetensors_place(leaf.weights, name)
-        if place is None:
-            return None
-        return place[0], self.traffic.header(place[0])[place[1]]
+        return [] if place is None else [(place[0], self.traffic.header(place[0])[place[1]])]
 
-    def _fetch(self, leaf: Leaf, name: str) -> torch.Tensor:
-        place = self._place(leaf, name)
-        if place is None:
+    def _fetch(self, leaf: Leaf, name: str) -> Stored:
+        parts = self._parts(leaf, name)
+        if not parts:
             tensor = leaf.weights[name]
             self.traffic.add(tensor.numel() * tensor.element_size())
             return tensor
-        tensor = read_tensor(Path(place[0]), place[1])
-        self.traffic.add(place[1].nbytes)
-        self.traffic.after_read(*place)
-        return tensor
+        read = []
+        for file, info in parts:
+            read.append(read_tensor(Path(file), info))
+            self.traffic.add(info.nbytes)
+            self.traffic.after_read(file, info)
+        return read[0] if len(read) == 1 else tuple(read)
+
+
+def _as_dtype(stored: Stored, dtype: torch.dtype) -> torch.Tensor:
+    if isinstance(stored, tuple):
+        return quantize.dequantize(stored[0], stored[1], dtype)
+    return stored.to(dtype)
 
 
 def _aligned(n: int) -> int:
@@ -292,10 +350,19 @@ class CountedWeights(Mapping[str, torch.Tensor]):
         return len(self._weights)
 
 
-def install(model: Any, executor: str = "prefetch", depth: int = 2) -> Traffic | None:
+def install(
+    model: Any,
+    executor: str = "prefetch",
+    depth: int = 2,
+    *,
+    offload_dtype: str = "off",
+    folder: Path | None = None,
+) -> Traffic | None:
     """Make an offloaded model's hooks fetch through ``executor``; None when nothing is offloaded.
 
-    ``accelerate`` leaves the hooks as they are and only counts their traffic.
+    ``accelerate`` leaves the hooks as they are and only counts their traffic. With an
+    ``offload_dtype`` of int8 or int4, the Linear weights read from disk are stored quantised in
+    ``folder`` (once; ``quantstore.py``) and streamed from there.
     """
 
     hooks = [(name, module, hook) for (name, module), hook in offload_hooks(model)]
@@ -303,6 +370,14 @@ def install(model: Any, executor: str = "prefetch", depth: int = 2) -> Traffic |
     kept = [i for i, leaf in enumerate(leaves) if leaf.tensors]  # e.g. rotary embeddings hold none
     if not kept:
         return None
+    quantized = None
+    if offload_dtype != "off":
+        if executor != "prefetch" or folder is None:
+            raise InvalidInput(
+                f"--offload-dtype {offload_dtype} needs the prefetch executor and an offload folder.",
+                code="bad_offload_dtype",
+            )
+        quantized = _quantized(hooks, leaves, kept, offload_dtype, folder)
     if executor == "accelerate":
         traffic = Traffic()
         for i in kept:
@@ -310,7 +385,7 @@ def install(model: Any, executor: str = "prefetch", depth: int = 2) -> Traffic |
         model._deckchat_traffic = traffic
         return traffic
     device = torch.device(hooks[kept[0]][2].execution_device)
-    prefetcher = Prefetcher(_units(blocks(model), leaves, kept), leaves, device, depth)
+    prefetcher = Prefetcher(_units(blocks(model), leaves, kept), leaves, device, depth, quantized=quantized)
     if device.type == "cuda":
         _pin_ram_weights(leaves)
     for i in kept:
@@ -353,6 +428,29 @@ def offload_hooks(model: Any) -> list[tuple[tuple[str, Any], Any]]:
             ):
                 found.append(((name, module), candidate))
     return found
+
+
+def _quantized(
+    hooks: list[tuple[str, Any, Any]], leaves: list[Leaf], kept: list[int], scheme: str, folder: Path
+) -> QuantizedStore | None:
+    """The quantised store for the 2-D Linear weights read from safetensors files; norms,
+    embeddings and biases stay as they are."""
+    sources, headers = [], {}
+    for i in kept:
+        leaf, module = leaves[i], hooks[i][1]
+        for name in leaf.tensors:
+            owner, _, tensor = name.rpartition(".")
+            place = _safetensors_place(leaf.weights, name)
+            if tensor != "weight" or place is None:
+                continue
+            if not isinstance(module.get_submodule(owner), torch.nn.Linear):
+                continue
+            if place[0] not in headers:
+                headers[place[0]] = read_header(Path(place[0]))
+            info = headers[place[0]][place[1]]
+            if quantize.quantizable(info.shape, scheme):
+                sources.append(Source(f"{leaf.name}.{name}", place[0], info))
+    return prepare(folder, scheme, sources) if sources else None
 
 
 def _tensor_dtypes(module: Any, hook: Any) -> dict[str, torch.dtype]:

@@ -96,3 +96,9 @@ def test_a_benchmark_runs_in_the_dtype_the_config_names(
 def test_bench_on_deck_questions_needs_the_decks(model_dir: Path, tmp_path: Path) -> None:
     done = cli(tmp_path / "home", "model", "bench", str(model_dir), "--prompts", "qa", "--json")
     assert done.returncode == 1 and "--prompts qa needs --decks DIR" in done.stderr
+
+
+def test_an_unknown_offload_dtype_is_refused_in_one_line(model_dir: Path, tmp_path: Path) -> None:
+    done = cli(tmp_path / "home", "model", "bench", str(model_dir), "--offload-dtype", "int3", "--json")
+    assert done.returncode == 1 and "--offload-dtype must be one of off, int8, int4" in done.stderr
+    assert done.stdout == ""

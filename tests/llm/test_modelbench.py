@@ -57,3 +57,30 @@ def test_every_mode_decodes_the_same_tokens_from_a_model_half_on_disk(tmp_path: 
     for r in runs:
         assert "disk" in r.placement.values() and r.bytes_per_token > 0 and r.tokens_per_second > 0
     assert list(tmp_path.glob("offload-*")) == []  # each run's offload folder is gone
+
+
+@pytest.mark.slow
+def test_an_offload_dtype_shrinks_the_prefetch_reads_and_leaves_accelerate_alone(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    write_random_model(tiny.llama(), model, dtype=torch.float32, max_shard_size=200_000, std=0.2)
+    budget = {"cpu": sum(f.stat().st_size for f in model.glob("*.safetensors")) // 2}
+
+    def one(mode: str, offload_dtype: str) -> Run:
+        return run_one(
+            str(model),
+            budget,
+            mode,
+            tokens=4,
+            prompt_tokens=8,
+            dtype="float32",
+            cold=True,
+            scratch=tmp_path,
+            offload_dtype=offload_dtype,
+        )
+
+    plain, int8 = one("prefetch", "off"), one("prefetch", "int8")
+    # float32 Linear weights are read as int8 and a float32 scale per row: about a quarter.
+    assert 0 < int8.bytes_per_token < plain.bytes_per_token / 2
+    accelerate, accelerate_off = one("accelerate", "int8"), one("accelerate", "off")
+    assert accelerate.tokens == accelerate_off.tokens == plain.tokens
+    assert accelerate.bytes_per_token == accelerate_off.bytes_per_token

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from deckchat.llm.bandwidth import Bandwidths, parse_bytes, parse_rates
 from deckchat.llm.plan import parse_budget, plan_model
@@ -59,7 +60,43 @@ def test_without_a_gpu_it_runs_from_ram_or_spills_to_disk(gptj: str) -> None:
     expected = tight.placement["cpu"] / RATES["cpu"] + tight.placement["disk"] / RATES["disk"]
     assert tight.floor_seconds_per_token == pytest.approx(expected)
     assert tight.recommendation.startswith("offload:") and "no GPU" in tight.recommendation
-    assert [o.name for o in tight.options] == ["cpu", "offload"]
+    assert [o.name for o in tight.options] == ["cpu", "offload", "offload+int8", "offload+int4"]
+
+
+def test_a_quantised_offload_shrinks_the_disk_term_of_the_floor(gptj: str) -> None:
+    """GPT-J's blocks are Linear weights (4 x 4096^2 attention, 2 x 4096 x 16384 MLP) plus a
+    LayerNorm and biases: int8 stores them in about half of float16's bytes, int4 in about a quarter."""
+    from accelerate.utils import compute_module_sizes
+
+    from deckchat.llm import quantize
+    from deckchat.llm.plan import empty_model
+
+    budget = {"cpu": 8 * GIB, "disk": 100 * GIB}
+    plain = plan_model(gptj, budget, FIXED)
+    assert plain.offload_dtype == "off" and plain.streamed_disk_bytes == plain.placement["disk"]
+    model = empty_model(gptj, torch.float16)
+    sizes = compute_module_sizes(model, dtype=torch.float16)
+    block = model.transformer.h[0]
+    linear = [m.weight for m in block.modules() if isinstance(m, torch.nn.Linear)]
+    for scheme in quantize.SCHEMES:
+        plan = plan_model(gptj, budget, FIXED, offload_dtype=scheme)
+        assert plan.placement == plain.placement  # the blocks in RAM run at float16 either way
+        disk_blocks = [name for name, tier in plan.modules.items() if tier == "disk"]
+        per_block = sizes["transformer.h.0"] - sum(
+            w.numel() * 2 - quantize.stored_bytes(tuple(w.shape), scheme) for w in linear
+        )
+        head = sizes["lm_head"] - model.lm_head.weight.numel() * 2
+        head += quantize.stored_bytes(tuple(model.lm_head.weight.shape), scheme)
+        # Blocks and the head shrink; the final norm (and the rotary table) stay as they are.
+        shrunk = {n: per_block for n in disk_blocks if n.startswith("transformer.h.")} | {"lm_head": head}
+        expected = sum(shrunk.get(name, sizes[name]) for name in disk_blocks)
+        assert "lm_head" in disk_blocks
+        assert plan.streamed_disk_bytes == expected
+        floor = plan.placement["cpu"] / RATES["cpu"] + expected / RATES["disk"]
+        assert plan.floor_seconds_per_token == pytest.approx(floor)
+        option = next(o for o in plain.options if o.name == f"offload+{scheme}")
+        assert option.floor_seconds_per_token == pytest.approx(floor) and option.fits
+        assert plain.recommendation.startswith("offload:")  # never chosen for the user: it is lossy
 
 
 def test_a_budget_too_small_for_the_model_says_so(gptj: str) -> None:
@@ -110,3 +147,22 @@ def test_the_plan_command_prints_the_contract_json(gptj: str, tmp_path: Path) ->
         timeout=300,
     )
     assert bad.returncode == 1 and "tiers are gpu, cpu and disk" in bad.stderr
+
+
+def test_the_plan_command_shows_the_quantised_offload_and_its_floor(gptj: str, tmp_path: Path) -> None:
+    rates = "gpu=900GB/s,pcie=25GB/s,cpu=25GB/s,disk=2GB/s"
+    args = ["model", "plan", gptj, "--max-memory", "cpu=8GiB,disk=100GiB", "--bandwidth", rates]
+    result = subprocess.run(
+        [sys.executable, "-m", "deckchat.cli.main", *args, "--offload-dtype", "int8"],
+        env={"DECKCHAT_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    plan = plan_model(gptj, {"cpu": 8 * GIB, "disk": 100 * GIB}, FIXED, offload_dtype="int8")
+    floor = f"{plan.floor_seconds_per_token * 1000:.1f} ms"
+    assert f"per-token floor (offload plan, disk streamed as int8): {floor}" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.strip().startswith("offload+int8"))
+    assert f"floor {plan.floor_seconds_per_token * 1000:9.1f} ms/token" in row
+    assert f"{1 / plan.floor_seconds_per_token:8.1f} tokens/s" in row

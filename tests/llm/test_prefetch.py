@@ -3,6 +3,8 @@ the same bytes moved, and each block's weights requested before the block runs."
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +31,24 @@ def model_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return out
 
 
-def offloaded(model_dir: Path, tmp_path: Path, executor: str) -> Any:
+def offloaded(
+    model_dir: Path,
+    tmp_path: Path,
+    executor: str = "prefetch",
+    offload_dtype: str | None = None,
+    folder: Path | None = None,
+) -> Any:
     """Half the blocks fit the RAM budget; the rest, and the head, are read from disk per forward."""
     total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
     return load_model(
         model_dir,
         device_map="auto",
         max_memory={"cpu": total // 2},
-        offload_folder=tmp_path / f"offload-{executor}",
+        offload_folder=folder or tmp_path / f"offload-{executor}",
         dtype=torch.float32,
         options=Settings(home=tmp_path / "home").llm_options,
         executor=executor,
+        offload_dtype=offload_dtype,
     )
 
 
@@ -79,19 +88,26 @@ def test_both_executors_move_the_same_bytes_per_token(model_dir: Path, tmp_path:
     moved = {}
     for executor in prefetch.EXECUTORS:
         model = offloaded(model_dir, tmp_path, executor)
-        traffic = prefetch.traffic_of(model)
-        assert traffic is not None
-        decode(model)  # warms up; the prefetcher has read ahead for the next token by now
-        before = traffic.bytes
-        decode(model)
-        moved[executor] = traffic.bytes - before
-    disk = [name for name, where in model.hf_device_map.items() if where == "disk"]
+        moved[executor] = _moved_per_decode(model)
     stored = _stored_sizes(model_dir)
-    on_disk = sum(size for name, size in stored.items() if any(name.startswith(f"{d}.") for d in disk))
+    on_disk = sum(size for name, size in stored.items() if _on_disk(model, name))
     # The prompt pass and STEPS decode passes each read every weight on disk once.
     assert moved["accelerate"] == on_disk * (STEPS + 1)
     # Read-ahead crosses the window's edges: the next pass's first blocks, not this one's.
     assert moved["prefetch"] == pytest.approx(moved["accelerate"], rel=0.2)
+
+
+def _moved_per_decode(model: Any) -> int:
+    traffic = prefetch.traffic_of(model)
+    assert traffic is not None
+    decode(model)  # warms up; the prefetcher has read ahead for the next token by now
+    before = traffic.bytes
+    decode(model)
+    return traffic.bytes - before
+
+
+def _on_disk(model: Any, tensor: str) -> bool:
+    return any(tensor.startswith(f"{m}.") for m, where in model.hf_device_map.items() if where == "disk")
 
 
 def _stored_sizes(model_dir: Path) -> dict[str, int]:
@@ -162,3 +178,118 @@ def test_on_a_gpu_the_prefetcher_copies_on_a_side_stream_and_matches(model_dir: 
     assert results[0][0] == results[1][0]
     for got, want in zip(results[0][1], results[1][1], strict=True):
         torch.testing.assert_close(got, want)
+
+
+def _quantized_reference(model_dir: Path, keys: list[str], scheme: str) -> Any:
+    """The resident model with exactly the named weights replaced by their quantised round trip."""
+    from deckchat.llm import quantize
+
+    model = load_model(model_dir, dtype=torch.float32)
+    with torch.no_grad():
+        for key in keys:
+            weight = model.get_parameter(key)
+            weight.copy_(quantize.dequantize(*quantize.quantize(weight, scheme), torch.float32))
+    return model
+
+
+@pytest.mark.parametrize("scheme", ["int8", "int4"])
+def test_quantised_offload_decodes_like_the_model_with_its_disk_weights_rounded(
+    model_dir: Path, tmp_path: Path, scheme: str
+) -> None:
+    """Streaming int8/int4 from disk changes nothing but the Linear weights on disk, each within
+    half its scale (test_quantize.py): the logits match the resident model with exactly those
+    weights rounded, and move away from the float model's."""
+    folder = tmp_path / "offload"
+    model = offloaded(model_dir, tmp_path, offload_dtype=scheme, folder=folder)
+    store = model._deckchat_prefetcher.quantized
+    assert store is not None and store.path.parent == folder / scheme
+    keys = store.keys()
+    assert keys and all(_on_disk(model, k) for k in keys)
+    assert all(
+        k.endswith(".weight") and "norm" not in k and "embed" not in k and "wte" not in k for k in keys
+    )
+    tokens, logits = decode(model)
+    want_tokens, want_logits = decode(_quantized_reference(model_dir, keys, scheme))
+    assert tokens == want_tokens
+    for got, want in zip(logits, want_logits, strict=True):
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    _, float_logits = decode(load_model(model_dir, dtype=torch.float32))
+    assert any(
+        not torch.allclose(got, exact, atol=1e-5) for got, exact in zip(logits, float_logits, strict=True)
+    )
+
+
+def test_quantised_offload_reads_the_quantised_bytes_per_token(model_dir: Path, tmp_path: Path) -> None:
+    moved, expected = {}, {}
+    for scheme in ("off", "int8"):
+        # off is the default: the options say off
+        model = offloaded(
+            model_dir, tmp_path, offload_dtype=None if scheme == "off" else scheme, folder=tmp_path / scheme
+        )
+        moved[scheme] = _moved_per_decode(model)
+        stored = _stored_sizes(model_dir)
+        on_disk = sum(size for n, size in stored.items() if _on_disk(model, n))
+        store = model._deckchat_prefetcher.quantized
+        if store is None:  # off: nothing written, the float bytes streamed
+            assert scheme == "off" and not list((tmp_path / scheme).rglob("*.safetensors"))
+            expected[scheme] = on_disk
+            continue
+        keys = store.keys()
+        quantised = sum(info.nbytes for k in keys for _, info in store.parts(k) or [])
+        expected[scheme] = on_disk - sum(stored[k] for k in keys) + quantised
+    for scheme in moved:
+        assert moved[scheme] == pytest.approx(expected[scheme] * (STEPS + 1), rel=0.2)
+    assert expected["int8"] < expected["off"] / 2  # float32 Linear weights shrink to about a quarter
+
+
+def test_quantised_offload_needs_the_prefetch_executor(model_dir: Path, tmp_path: Path) -> None:
+    from deckchat.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as raised:
+        offloaded(model_dir, tmp_path, "accelerate", offload_dtype="int8")
+    assert raised.value.code == "bad_offload_dtype"
+
+
+def test_a_second_load_reuses_the_quantised_weights_until_the_source_changes(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "model"
+    shutil.copytree(model_dir, source)
+
+    def load() -> os.stat_result:
+        model = offloaded(source, tmp_path, offload_dtype="int8", folder=tmp_path / "offload")
+        return os.stat(model._deckchat_prefetcher.quantized.path)
+
+    first = load()
+    again = load()
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    for shard in source.glob("*.safetensors"):  # re-saved: same names, new modification times
+        os.utime(shard, ns=(first.st_mtime_ns + 10**9, first.st_mtime_ns + 10**9))
+    changed = load()
+    assert changed.st_ino != first.st_ino
+
+
+@pytest.mark.gpu
+def test_on_a_gpu_quantised_blocks_are_copied_small_and_dequantised_there(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    total = sum(f.stat().st_size for f in model_dir.glob("*.safetensors"))
+    model = load_model(
+        model_dir,
+        device_map="auto",
+        max_memory={0: total // 3, "cpu": total // 3},
+        offload_folder=tmp_path / "gpu-int8",
+        dtype=torch.float32,
+        offload_dtype="int8",
+    )
+    assert {0, "cpu", "disk"} <= set(model.hf_device_map.values())
+    store = model._deckchat_prefetcher.quantized
+    assert store is not None
+    tokens, logits = decode(model)
+    # The same rounded weights on the CPU; the GPU's kernels round differently in the last bits.
+    want_tokens, want_logits = decode(_quantized_reference(model_dir, store.keys(), "int8"))
+    assert tokens == want_tokens
+    for got, want in zip(logits, want_logits, strict=True):
+        torch.testing.assert_close(got.cpu(), want, rtol=1e-3, atol=1e-3)
