@@ -1,13 +1,16 @@
-"""Citation regions over the real decks, checked against where pdfium and rapidocr independently put the
-quoted text: the quote's own character boxes, read again from the same rendered PDF, must overlap the
-returned regions with IoU >= 0.8; on an OCR'd slide the region must hold the OCR line of the quote.
+"""Citation regions over the real decks (PDF, PPTX, an ODP and an OCR'd slide), checked against where
+pdfium and rapidocr independently put the quoted text: the quote's own character boxes, read again from
+the same rendered PDF, must overlap the returned regions with IoU >= 0.8; on an OCR'd slide the region
+must hold the OCR line of the quote.
 
-The decks are the session's ingested ones (tests/conftest.py), so the suite pays for no extra ingestion.
+The decks are the session's ingested ones (tests/conftest.py), so the suite pays for no extra ingestion
+but the ODP's.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +26,7 @@ from deckchat.core.boxes import Box, union
 from deckchat.core.chat import NotesMode
 from deckchat.core.deck import DeckFormat
 from deckchat.ingest.convert import convert_to_pdf
+from deckchat.jobs.in_process import ingest_now
 from deckchat.services.chat import Reply
 from deckchat.store import decks as deck_rows
 from tests.conftest import IngestedDecks
@@ -106,10 +110,42 @@ def _quote_boxes(page: pdfium.PdfPage, quote: str) -> Iterator[Box]:
 def test_regions_cover_the_quoted_characters(
     ingested_decks: IngestedDecks, decks_dir: Path, tmp_path: Path, name: str
 ) -> None:
+    pdf = _rendered_pdf(decks_dir, name, tmp_path)
+    _check_regions(ingested_decks, ingested_decks.ids[name], _questions(decks_dir, name), pdf, name)
+
+
+@pytest.mark.slow
+def test_regions_cover_the_quoted_characters_of_an_odp_deck(
+    ingested_decks: IngestedDecks, decks_dir: Path, tmp_path: Path
+) -> None:
+    """An ODP, as LibreOffice Impress saves one: the pandas deck, converted by real LibreOffice."""
+    name = PPTX[0]
+    profile = tmp_path / "profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odp",
+         "--outdir", str(tmp_path), str(decks_dir / name)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    odp = tmp_path / f"{Path(name).stem}.odp"
+    deck_id = ingest_now(ingested_decks.services, odp)
+    try:
+        (tmp_path / "render").mkdir()
+        pdf = convert_to_pdf(odp, DeckFormat.ODP, tmp_path / "render", soffice="soffice", timeout_s=180)
+        _check_regions(ingested_decks, deck_id, _questions(decks_dir, name), pdf, odp.name)
+    finally:  # the session's library holds the twelve decks other tests count on
+        ingested_decks.services.decks.remove(deck_id)
+
+
+def _check_regions(
+    decks: IngestedDecks, deck_id: str, questions: list[str], pdf_path: Path, name: str
+) -> None:
+    """Every quote on its slide's text layer has regions over the quote's characters (IoU >= MIN_IOU)."""
     checked, missing = 0, []
-    with pdfium.PdfDocument(_rendered_pdf(decks_dir, name, tmp_path)) as pdf:
-        for question in _questions(decks_dir, name):
-            for citation in _ask(ingested_decks, name, question)["citations"]:
+    with pdfium.PdfDocument(pdf_path) as pdf:
+        for question in questions:
+            *_, reply = decks.services.chat.ask(deck_id, question)
+            assert isinstance(reply, Reply)
+            for citation in reply.as_json()["citations"]:
                 page = pdf[citation["slide"] - 1]
                 drawn = list(_quote_boxes(page, citation["quote"]))
                 page.close()
