@@ -20,6 +20,9 @@ latency on a machine other jobs share).
 Target on a 2-core machine: slide image p95 < 20 ms. Exit status 1 on any 5xx, any connection error,
 any 429 without Retry-After, or when the target is missed.
 
+--nodes N runs the same load against N web nodes sharing PostgreSQL, an S3 bucket and Redis, and
+against one of them in the same run (see load_nodes.py): no 5xx, and the image p95 against one node's.
+
 --audience N runs a different load instead (see load_audience.py): a talk's room of N viewers on one
 address asking at a realistic pace (--pace), a client flooding with one session and one dropping its
 cookie with every question (--flood a second each), against the first deck. Baseline, in the same
@@ -41,13 +44,14 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 from load_audience import checks, figures, print_audience, run_audience  # beside this script
 from load_clients import TIMEOUT_S, Deck, Phase, Sample, run_phase  # beside this script, on sys.path
+from load_nodes import engines, nodes_phases  # beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 DECKS_DIR = Path(os.environ.get("DECKCHAT_TEST_DECKS", REPO.parent / "shared" / "decks"))
@@ -77,7 +81,7 @@ def deckchat_env(home: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "DECKCHAT_HOME": str(home), **extra}
 
 
-def add_deck(path: Path, home: Path) -> str:
+def add_deck(path: Path, home: Path, extra: dict[str, str] | None = None) -> str:
     """`deckchat add` in its own process, as a presenter would; returns the deck's slug."""
     command = [
         sys.executable,
@@ -90,7 +94,8 @@ def add_deck(path: Path, home: Path) -> str:
         "--json",
     ]
     # cwd=home: a developer's .env in the checkout must not reach the benchmark.
-    done = subprocess.run(command, env=deckchat_env(home), cwd=home, capture_output=True, text=True)
+    env = deckchat_env(home, **(extra or {}))
+    done = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"deckchat add {path.name} failed: {done.stderr.strip()[-800:]}")
     return str(json.loads(done.stdout)["slug"])
@@ -222,16 +227,20 @@ def phase_figures(phase: Phase) -> dict[str, Any]:
     }
 
 
-def summarize(load: Phase, baseline: Phase, slugs: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    image_p95 = pct(latency(load.samples, "image", 200), 0.95)
-    baseline_p95 = pct(latency(baseline.samples, "image", 200), 0.95)
-    throttled = [s for s in load.samples if s.status == 429]
-    errors = {
-        "5xx": sum(s.status >= 500 for s in load.samples),
+def error_counts(load: Phase, baseline: Phase) -> dict[str, int]:
+    throttled = [s for s in load.samples + baseline.samples if s.status == 429]
+    return {
+        "5xx": sum(s.status >= 500 for s in load.samples + baseline.samples),
         "connection": sum(s.status == 0 for s in load.samples + baseline.samples),
         "429": len(throttled),
         "429_without_retry_after": sum(not s.retry_after for s in throttled),
     }
+
+
+def summarize(load: Phase, baseline: Phase, slugs: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    image_p95 = pct(latency(load.samples, "image", 200), 0.95)
+    baseline_p95 = pct(latency(baseline.samples, "image", 200), 0.95)
+    errors = error_counts(load, baseline)
     load_figures, baseline_figures = phase_figures(load), phase_figures(baseline)
     baseline_cpu = baseline_figures["server_cpu_ms_per_request"]
     cpu_ratio = load_figures["server_cpu_ms_per_request"] / baseline_cpu if baseline_cpu else math.nan
@@ -303,12 +312,14 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def add_decks(names: list[str], decks_dir: Path, home: Path) -> dict[str, str]:
+def add_decks(
+    names: list[str], decks_dir: Path, home: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     home.mkdir()
     slugs = {}
     for name in names:
         say(f"deckchat add {name} ...")
-        slugs[name] = add_deck(decks_dir / name, home)
+        slugs[name] = add_deck(decks_dir / name, home, extra)
     return slugs
 
 
@@ -392,6 +403,66 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     return summarize(load, before.merge(after), list(slugs.values()), args)
 
 
+def nodes_benchmark(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """The load against --nodes web nodes sharing PostgreSQL, a bucket and Redis, and against one."""
+    with engines(tmp, free_port) as shared:
+        slugs = add_decks(args.deck, args.decks_dir, tmp / "home", shared)
+        first = next(iter(slugs.values()))
+        serve = [sys.executable, "-m", "deckchat.cli.main", "serve", "--no-jobs"]
+        with ExitStack() as stack:
+            urls, pids = [], []
+            for n in range(args.nodes):
+                home, port = tmp / f"node-{n}", free_port()
+                home.mkdir()
+                env = deckchat_env(home, DECKCHAT_LLM="extractive", DECKCHAT_PORT=str(port), **shared)
+                urls.append(f"http://127.0.0.1:{port}")
+                pids.append(stack.enter_context(running(serve, env, home, f"{urls[-1]}/api/decks/{first}")))
+            decks = load_decks(urls[0], slugs, args.decks_dir / "qa.jsonl")
+            for url in urls:
+                warm_up_chat(url, decks)
+            one, spread = nodes_phases(urls, pids, decks, args, say)
+    one_p95 = pct(latency(one.samples, "image", 200), 0.95)
+    spread_p95 = pct(latency(spread.samples, "image", 200), 0.95)
+    errors = error_counts(spread, one)
+    return {
+        "decks": list(slugs.values()),
+        "nodes": args.nodes,
+        "viewers": args.viewers,
+        "chatters": args.chatters,
+        "spread": phase_figures(spread),
+        "one_node": phase_figures(one),
+        "image_p95_ms": round(spread_p95, 2),
+        "one_node_image_p95_ms": round(one_p95, 2),
+        "image_p95_ratio": round(spread_p95 / one_p95, 2),
+        "errors": errors,
+        "checks": {
+            "no 5xx": errors["5xx"] == 0,
+            "no connection errors": errors["connection"] == 0,
+            "every 429 has Retry-After": errors["429_without_retry_after"] == 0,
+        },
+    }
+
+
+def print_nodes_report(result: dict[str, Any]) -> None:
+    print(
+        f"deckchat load benchmark: {result['viewers']} viewers + {result['chatters']} chatters, "
+        f"decks {', '.join(result['decks'])}, {result['nodes']} web nodes (PostgreSQL, S3, Redis)\n"
+    )
+    print_phase(f"{result['nodes']} nodes, clients dealt out between them", result["spread"])
+    print_phase("one node, the same load (half before, half after)", result["one_node"])
+    errors = result["errors"]
+    print(
+        f"5xx: {errors['5xx']}   connection errors: {errors['connection']}   429s: {errors['429']}, "
+        f"{errors['429'] - errors['429_without_retry_after']} with Retry-After"
+    )
+    print(
+        f"image p95 {result['image_p95_ms']:.1f} ms on {result['nodes']} nodes, "
+        f"{result['image_p95_ratio']:.2f}x one node's ({result['one_node_image_p95_ms']:.1f} ms)\n"
+    )
+    for label, ok in result["checks"].items():
+        print(f"{label:<40} {'PASS' if ok else 'FAIL'}")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -430,6 +501,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--flood", type=float, default=10, help="--audience: each flooder's questions a second (default 10)"
     )
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: the load on N web nodes sharing PostgreSQL, an S3 bucket and Redis, against one node "
+        "(see load_nodes.py)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the simulated clients' choices")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     # The baseline server is this script run again in a child process.
@@ -448,11 +527,14 @@ def main() -> int:
         serve_static(args.serve_static, args.port)
         return 0
     with tempfile.TemporaryDirectory(prefix="deckchat-bench-load-") as tmp:
-        result = (audience_benchmark if args.audience else benchmark)(args, Path(tmp))
+        run = audience_benchmark if args.audience else nodes_benchmark if args.nodes else benchmark
+        result = run(args, Path(tmp))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        (print_audience_report if args.audience else print_report)(result)
+        (print_audience_report if args.audience else print_nodes_report if args.nodes else print_report)(
+            result
+        )
     return 0 if all(result["checks"].values()) else 1
 
 

@@ -14,6 +14,7 @@ import math
 import os
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,24 +167,25 @@ async def chatter(
         await think(rng.uniform(0.5, 2.0), stop_at)
 
 
-async def measure(phase: Phase, server_pid: int, measure_from: float, stop_at: float) -> None:
-    """Over the measured window: the CPU this process and the server use, and how late this event loop
+async def measure(phase: Phase, server_pids: Sequence[int], measure_from: float, stop_at: float) -> None:
+    """Over the measured window: the CPU this process and the servers use, and how late this event loop
     wakes from a 10 ms sleep (when it is late, so is every latency we time)."""
     await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
-    cpu, server_cpu, start = time.process_time(), cpu_seconds(server_pid), time.monotonic()
+    cpu, start = time.process_time(), time.monotonic()
+    server_cpu = sum(cpu_seconds(pid) for pid in server_pids)
     while time.monotonic() < stop_at:
         before = time.perf_counter()
         await asyncio.sleep(0.01)
         phase.loop_lag_ms.append((time.perf_counter() - before - 0.01) * 1000)
     phase.seconds = time.monotonic() - start
     phase.client_cpu_s = time.process_time() - cpu
-    phase.server_cpu_s = cpu_seconds(server_pid) - server_cpu
+    phase.server_cpu_s = sum(cpu_seconds(pid) for pid in server_pids) - server_cpu
 
 
 async def _load(
-    base_url: str,
+    base_urls: Sequence[str],
     decks: list[Deck],
-    server_pid: int,
+    server_pids: Sequence[int],
     viewers: int,
     chatters: int,
     api: bool,
@@ -192,15 +194,16 @@ async def _load(
 ) -> Phase:
     phase = Phase()
     # Each client is one browser: its own few connections, and its own cookies (kept for 127.0.0.1
-    # too, which aiohttp's default jar refuses), so a chatter keeps its viewer session.
+    # too, which aiohttp's default jar refuses), so a chatter keeps its viewer session. With several
+    # servers, the clients are dealt out among them, as a proxy that keeps each browser on one node.
     clients = [
         aiohttp.ClientSession(
-            base_url=base_url,
+            base_url=base_urls[i % len(base_urls)],
             connector=aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS),
             cookie_jar=aiohttp.CookieJar(unsafe=True),
             timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
         )
-        for _ in range(viewers + chatters)
+        for i in range(viewers + chatters)
     ]
     rngs = [random.Random(seed * 1000 + i) for i in range(viewers + chatters)]
     measure_from = time.monotonic() + RAMP_S
@@ -210,16 +213,16 @@ async def _load(
     tasks += [
         chatter(clients[i], decks, samples, stop_at, rngs[i]) for i in range(viewers, viewers + chatters)
     ]
-    await asyncio.gather(measure(phase, server_pid, measure_from, stop_at), *tasks)
+    await asyncio.gather(measure(phase, server_pids, measure_from, stop_at), *tasks)
     await asyncio.gather(*(client.close() for client in clients))
     phase.samples = [s for s in samples if s.at >= measure_from]
     return phase
 
 
 def run_phase(
-    base_url: str,
+    base_url: str | Sequence[str],
     decks: list[Deck],
-    server_pid: int,
+    server_pid: int | Sequence[int],
     *,
     viewers: int,
     chatters: int,
@@ -227,5 +230,8 @@ def run_phase(
     seconds: float,
     seed: int,
 ) -> Phase:
-    """``seconds`` of load after the ramp, counted; the ramp runs first and is not."""
-    return asyncio.run(_load(base_url, decks, server_pid, viewers, chatters, api, seconds, seed))
+    """``seconds`` of load after the ramp, counted; the ramp runs first and is not. Several base URLs
+    (and the pids of their servers) spread the clients over several servers."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
+    pids = [server_pid] if isinstance(server_pid, int) else list(server_pid)
+    return asyncio.run(_load(urls, decks, pids, viewers, chatters, api, seconds, seed))

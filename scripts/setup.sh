@@ -7,8 +7,8 @@ ROOT=$PWD
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 # build-essential and cmake: llama-cpp-python (the test and benchmark llama.cpp server) has no Linux
-# wheel on PyPI, so pip builds it from source.
-APT_PACKAGES=(libreoffice-impress fonts-dejavu fonts-liberation fonts-noto-cjk chromium build-essential cmake)
+# wheel on PyPI, so pip builds it from source. redis-server: the tests of nodes sharing rate limits.
+APT_PACKAGES=(libreoffice-impress fonts-dejavu fonts-liberation fonts-noto-cjk chromium build-essential cmake redis-server)
 
 install_debian_packages() {
     local missing=()

@@ -98,6 +98,53 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis server (Debian's redis-server) for the session, keeping nothing on disk."""
+    import shutil
+    import subprocess
+    import time
+
+    from tests.live import free_port
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is missing: scripts/setup.sh installs it"
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 30
+    while True:
+        assert server.poll() is None, "redis-server exited"
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not answer"
+            time.sleep(0.05)
+    client.close()
+    yield f"redis://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
 @dataclass(frozen=True)
 class Bucket:
     """A fresh bucket on the session's S3 server, and the AWS_* variables that reach it."""

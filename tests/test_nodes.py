@@ -1,16 +1,19 @@
 """Several nodes sharing nothing on disk, as local processes on loopback: PostgreSQL (pgserver), an
-S3-compatible server (moto), two web-only nodes (`serve --no-jobs`) and `deckchat worker`s, each with
-a home of its own.
+S3-compatible server (moto), Redis, two web-only nodes (`serve --no-jobs`) and `deckchat worker`s, each
+with a home of its own.
 
 - A deck uploaded to node A is ingested by a worker and viewable on node B, images included.
 - Made private on A, its images are refused on B within a second, although each node may reuse what it
   knows of access for a minute here: only the change notice can explain it.
 - Deleted on B, it is gone from A, and its objects are gone from the bucket.
 - A worker killed with kill -9 mid-ingest leaves its job to a second worker, which finishes it.
+- Rate limits are counted in Redis: attempts on A count on B.
+- A token revoked by another process is refused by both nodes on its next request.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from tests.live import LiveServer, Worker, cli
 pytestmark = [pytest.mark.slow, pytest.mark.pg]
 NOTICE_S = 1.0  # the issue's bound for a change on one node to apply on every other
 CACHE_S = "60"  # how long a node may reuse access answers here: far longer than NOTICE_S
+SIGN_IN_ATTEMPTS = 3  # an address's sign-in attempts a minute, in these tests
 
 
 @dataclass
@@ -56,8 +60,10 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, pg_database: str, s3_bucket: Bucket) -> Iterator[Cluster]:
+def cluster(tmp_path: Path, pg_database: str, s3_bucket: Bucket, redis_url: str) -> Iterator[Cluster]:
     env = {
+        "DECKCHAT_RATE_LIMIT_STORAGE": redis_url,
+        "DECKCHAT_SIGN_IN_RATE": f"{SIGN_IN_ATTEMPTS}/minute",
         "DECKCHAT_DATABASE_URL": pg_database,
         "DECKCHAT_STORAGE_URL": s3_bucket.url,
         "DECKCHAT_ACCESS_CACHE_S": CACHE_S,
@@ -70,7 +76,7 @@ def cluster(tmp_path: Path, pg_database: str, s3_bucket: Bucket) -> Iterator[Clu
     try:
         made = cli(tmp_path / "admin", "token", "create", "--name", "nodes", "--json", env=env)
         assert made.returncode == 0, made.stderr[-2000:]
-        token = made.stdout.split('"token": "', 1)[1].split('"', 1)[0]
+        token = json.loads(made.stdout)["token"]
         cluster = Cluster(node_a, node_b, {"Authorization": f"Bearer {token}"}, env, tmp_path)
         yield cluster
     finally:
@@ -143,3 +149,32 @@ def test_a_worker_killed_mid_ingest_leaves_its_job_to_another(cluster: Cluster, 
     _until(lambda: cluster.status(deck_id) == "ready", timeout=300)
     slides = httpx.get(f"{cluster.b.url}/api/decks/{deck_id}/slides", timeout=10).json()["slides"]
     assert len(slides) == 60
+
+
+def test_rate_limits_are_counted_across_nodes(cluster: Cluster) -> None:
+    wrong = {"email": "nobody@example.com", "password": "not the password"}
+
+    def attempt(node: LiveServer) -> int:
+        return httpx.post(f"{node.url}/api/session", json=wrong, timeout=30).status_code
+
+    tried = [attempt(node) for node in (cluster.a, cluster.b, cluster.a)]
+    assert tried == [401] * SIGN_IN_ATTEMPTS
+    assert (attempt(cluster.b), attempt(cluster.a)) == (429, 429)
+
+
+def test_a_revoked_token_is_refused_by_every_node_at_once(cluster: Cluster, tmp_path: Path) -> None:
+    made = cli(tmp_path / "admin", "token", "create", "--name", "revoked soon", "--json", env=cluster.env)
+    assert made.returncode == 0, made.stderr[-2000:]
+    created = json.loads(made.stdout)
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    nodes = (cluster.a, cluster.b)
+    assert [httpx.get(f"{n.url}/api/decks", headers=headers, timeout=10).status_code for n in nodes] == [
+        200,
+        200,
+    ]
+    revoked = cli(tmp_path / "admin", "token", "revoke", created["id"], env=cluster.env)
+    assert revoked.returncode == 0, revoked.stderr[-2000:]
+    assert [httpx.get(f"{n.url}/api/decks", headers=headers, timeout=10).status_code for n in nodes] == [
+        401,
+        401,
+    ]
