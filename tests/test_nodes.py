@@ -68,7 +68,7 @@ def cluster(tmp_path: Path, pg_database: str, s3_bucket: Bucket, redis_url: str)
         "DECKCHAT_STORAGE_URL": s3_bucket.url,
         "DECKCHAT_ACCESS_CACHE_S": CACHE_S,
         "DECKCHAT_SECRET_KEY": "shared by every node",
-        "DECKCHAT_JOB_LEASE_S": "3",
+        "DECKCHAT_JOB_LEASE_S": "10",  # see tests/cli/test_worker.py's LEASE_S
         **s3_bucket.env,
     }
     node_a = LiveServer(tmp_path / "node-a", "--no-jobs", **env).start()

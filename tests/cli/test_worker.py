@@ -23,7 +23,8 @@ from tests.ingest.hostile import pages_pdf
 from tests.live import LiveServer, Worker, presenter_token, worker_pids
 
 pytestmark = pytest.mark.slow
-LEASE_S = "3"  # short, so that a killed worker's job is taken over within the test
+LEASE_S = "10"  # short enough for a takeover within the test; long enough that a busy machine
+# delaying a heartbeat (every quarter lease) does not hand a live worker's job to another
 
 
 @pytest.fixture
