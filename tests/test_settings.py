@@ -33,6 +33,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         "DECKCHAT_LLM_OFFLOAD_FOLDER": str(home.parent / "offload-here"),
         "DECKCHAT_LLM_OFFLOAD_EXECUTOR": "accelerate",
         "DECKCHAT_LLM_LOOKUP": "off",
+        "DECKCHAT_LLM_DRAFT": "smollm2",
         "OPENAI_API_KEY": "sk-test",
         "DECKCHAT_SECRET_KEY": "shared",
         "DECKCHAT_COOKIE_SECURE": "true",
@@ -52,6 +53,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         offload_folder=home.parent / "offload-here",
         offload_executor="accelerate",
         lookup="off",
+        draft="smollm2",
         openai_api_key="sk-test",
         home=home,
     )
