@@ -18,6 +18,7 @@ from deckchat.llm.plan import DTYPES, TIERS, parse_budget, plan_model
 from deckchat.llm.resolve import resolve_model
 from deckchat.llm.shard import shard_model
 from deckchat.llm.sources import open_source
+from deckchat.settings import LlmOptions
 
 model_app = typer.Typer(help="Plan, shard and benchmark local models.", no_args_is_help=True)
 
@@ -148,16 +149,24 @@ def bench(
         ),
     ] = None,
     questions: Annotated[int, typer.Option(min=1, help="For --prompts qa: how many questions.")] = 4,
+    draft: Annotated[
+        str | None,
+        typer.Option(
+            help="Also run prefetch+draft with this resident draft model: smollm2, hf:PATH_OR_ID or a "
+            "folder; it must share SRC's tokenizer."
+        ),
+    ] = None,
     bandwidth: Bandwidth = None,
     as_json: AsJson = False,
 ) -> None:
-    """Load SRC with plain accelerate, our prefetching executor, and prefetch plus prompt-lookup
-    drafts, same budget and prompts, and compare."""
+    """Load SRC with plain accelerate, our prefetching executor, prefetch plus prompt-lookup drafts
+    and (with --draft) prefetch plus a draft model's guesses, same budget and prompts, and compare."""
     settings = started_settings()  # bootstrapped: the measurements' files stay in home
     stored = stored_dtype(src)
     dtype = dtype or stored
     if dtype not in DTYPES:
         fail(f"--dtype must be one of {', '.join(DTYPES)}.")
+    draft_dir = checked_draft(src, draft, settings.llm_options) if draft else None
     budget = parse_budget(max_memory, settings.home)
     if budget.get("gpu") and not torch.cuda.is_available():
         err.print("note: no GPU here; the gpu budget is ignored.", highlight=False)
@@ -179,6 +188,7 @@ def bench(
         dtype=dtype,
         cold=not warm_cache,
         scratch=scratch,
+        draft=str(draft_dir) if draft_dir else None,
     )
     if as_json:
         print_json(report.as_json())
@@ -215,6 +225,20 @@ def qa_prompt_ids(src: str, decks: Path | None, questions: int) -> list[list[int
     return [
         prompt_ids(tokenizer, messages) for messages in qa_prompts(decks / "qa.jsonl", decks, limit=questions)
     ]
+
+
+def checked_draft(src: str, draft: str, options: LlmOptions) -> Path:
+    """The draft model's folder, once its tokenizer is known to be SRC's: refused here, before any run."""
+    from transformers import AutoTokenizer
+
+    from deckchat.llm.draft import draft_source, ensure_same_tokenizer
+
+    folder = draft_source(draft, options)
+    tokenizers = [
+        AutoTokenizer.from_pretrained(f, local_files_only=True) for f in (folder, resolve_model(src))
+    ]
+    ensure_same_tokenizer(*tokenizers, name=folder.name)
+    return folder
 
 
 def stored_dtype(src: str) -> str:

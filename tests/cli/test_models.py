@@ -4,6 +4,7 @@ the dtype a benchmark runs in."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,13 @@ def test_a_benchmark_runs_in_the_dtype_the_config_names(
 def test_bench_on_deck_questions_needs_the_decks(model_dir: Path, tmp_path: Path) -> None:
     done = cli(tmp_path / "home", "model", "bench", str(model_dir), "--prompts", "qa", "--json")
     assert done.returncode == 1 and "--prompts qa needs --decks DIR" in done.stderr
+
+
+def test_bench_refuses_a_draft_with_another_tokenizer_before_any_run(model_dir: Path, tmp_path: Path) -> None:
+    target, draft = tmp_path / "target", tmp_path / "draft"
+    shutil.copytree(model_dir, target)
+    tiny.word_tokenizer(target, ["the", "slide"])
+    tiny.word_tokenizer(draft, ["the", "deck"])
+    done = cli(tmp_path / "home", "model", "bench", str(target), "--draft", str(draft), "--json")
+    assert done.returncode == 1 and done.stderr.strip().endswith("[draft_tokenizer_mismatch]")
+    assert "benchmarking" not in done.stderr and done.stdout == ""
