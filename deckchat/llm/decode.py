@@ -16,8 +16,9 @@ greedy choice at every position, so it is plain greedy decoding's, token for tok
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 # Drafts per pass. A pass over offloaded weights costs about the same for 1 token as for 11 (the
 # read dominates), and a wrong draft only costs its share of the compute.
@@ -78,6 +79,12 @@ class Drafter(Protocol):
     def append(self, token: int) -> None: ...
 
     def propose(self, limit: int) -> list[int]: ...
+
+
+class DraftSource(Protocol):
+    """What makes each generation its own Drafter: a loaded draft model (draft.DraftModel)."""
+
+    def drafter(self, ids: list[int], lock: AbstractContextManager[Any] | None = None) -> Drafter: ...
 
 
 def lookup(

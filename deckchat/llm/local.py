@@ -12,7 +12,7 @@ import inspect
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
@@ -20,17 +20,14 @@ from deckchat.core.errors import DeckchatError
 from deckchat.cpu import cpu_threads
 from deckchat.llm import decode
 from deckchat.llm.base import Message
-from deckchat.llm.decode import Counts
-
-if TYPE_CHECKING:
-    from deckchat.llm.draft import DraftModel
+from deckchat.llm.decode import Counts, DraftSource
 
 
 class LocalGenerator:
     """Streams greedy replies from ``model``; deterministic for a given prompt."""
 
     def __init__(
-        self, model: Any, tokenizer: Any, *, name: str, lookup: bool = False, draft: DraftModel | None = None
+        self, model: Any, tokenizer: Any, *, name: str, lookup: bool = False, draft: DraftSource | None = None
     ) -> None:
         self.name = name
         self.model = model
