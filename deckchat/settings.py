@@ -77,6 +77,7 @@ class LlmOptions:
     offload_executor: OffloadExecutor
     offload_dtype: OffloadDtype
     lookup: LookupMode
+    draft: str
     openai_api_key: str
     home: Path  # converted models and offloaded weights live under it; its disk is the offload budget
 
@@ -179,6 +180,13 @@ class Settings(BaseSettings):
         default="auto",
         description="Prompt-lookup drafts for a local model (same output, fewer passes): auto (on when any "
         "layer is offloaded), on or off.",
+    )
+    # Off by default: a draft pays only when it shares the tokenizer, guesses right often, and costs
+    # little next to a pass over streamed weights (docs/models.md has the measurement).
+    llm_draft: str = Field(
+        default="",
+        description="A small resident draft model for an hf: model (same output, fewer passes; replaces "
+        "prompt-lookup drafts): smollm2 (the embedded model), hf:PATH_OR_ID, or empty for none.",
     )
 
     # The OpenMP variable, so one knob caps torch, onnxruntime and the libraries below them alike.
@@ -314,6 +322,7 @@ class Settings(BaseSettings):
             offload_executor=self.llm_offload_executor,
             offload_dtype=self.llm_offload_dtype,
             lookup=self.llm_lookup,
+            draft=self.llm_draft,
             openai_api_key=self.openai_api_key,
             home=self.home,
         )

@@ -34,6 +34,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         "DECKCHAT_LLM_OFFLOAD_EXECUTOR": "accelerate",
         "DECKCHAT_LLM_LOOKUP": "off",
         "DECKCHAT_LLM_OFFLOAD_DTYPE": "int8",
+        "DECKCHAT_LLM_DRAFT": "smollm2",
         "OPENAI_API_KEY": "sk-test",
         "DECKCHAT_SECRET_KEY": "shared",
         "DECKCHAT_COOKIE_SECURE": "true",
@@ -56,6 +57,7 @@ def test_the_groups_carry_the_flat_variables(home: Path, monkeypatch: pytest.Mon
         offload_executor="accelerate",
         offload_dtype="int8",
         lookup="off",
+        draft="smollm2",
         openai_api_key="sk-test",
         home=home,
     )

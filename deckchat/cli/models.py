@@ -19,6 +19,7 @@ from deckchat.llm.prefetch import OFFLOAD_DTYPES
 from deckchat.llm.resolve import resolve_model
 from deckchat.llm.shard import shard_model
 from deckchat.llm.sources import open_source
+from deckchat.settings import LlmOptions
 
 model_app = typer.Typer(help="Plan, shard and benchmark local models.", no_args_is_help=True)
 
@@ -162,19 +163,28 @@ def bench(
         ),
     ] = None,
     questions: Annotated[int, typer.Option(min=1, help="For --prompts qa: how many questions.")] = 4,
+    draft: Annotated[
+        str | None,
+        typer.Option(
+            help="Also run prefetch+draft with this resident draft model: smollm2, hf:PATH_OR_ID or a "
+            "folder; it must share SRC's tokenizer."
+        ),
+    ] = None,
     bandwidth: Bandwidth = None,
     offload_dtype: OffloadDtype = "",
     as_json: AsJson = False,
 ) -> None:
-    """Load SRC with plain accelerate, our prefetching executor, and prefetch plus prompt-lookup
-    drafts, same budget and prompts, and compare. With --offload-dtype int8/int4 the prefetch modes
-    stream quantised weights; accelerate stays the model's dtype."""
+    """Load SRC with plain accelerate, our prefetching executor, prefetch plus prompt-lookup drafts
+    and (with --draft) prefetch plus a draft model's guesses, same budget and prompts, and compare.
+    With --offload-dtype int8/int4 the prefetch modes stream quantised weights; accelerate stays the
+    model's dtype."""
     settings = started_settings()  # bootstrapped: the measurements' files stay in home
     offload_dtype = _offload_dtype(offload_dtype or settings.llm_offload_dtype)
     stored = stored_dtype(src)
     dtype = dtype or stored
     if dtype not in DTYPES:
         fail(f"--dtype must be one of {', '.join(DTYPES)}.")
+    draft_dir = checked_draft(src, draft, settings.llm_options) if draft else None
     budget = parse_budget(max_memory, settings.home)
     if budget.get("gpu") and not torch.cuda.is_available():
         err.print("note: no GPU here; the gpu budget is ignored.", highlight=False)
@@ -197,6 +207,7 @@ def bench(
         cold=not warm_cache,
         scratch=scratch,
         offload_dtype=offload_dtype,
+        draft=str(draft_dir) if draft_dir else None,
     )
     if as_json:
         print_json(report.as_json())
@@ -239,6 +250,20 @@ def _offload_dtype(value: str) -> str:
     if value not in OFFLOAD_DTYPES:
         fail(f"--offload-dtype must be one of {', '.join(OFFLOAD_DTYPES)}.")
     return value
+
+
+def checked_draft(src: str, draft: str, options: LlmOptions) -> Path:
+    """The draft model's folder, once its tokenizer is known to be SRC's: refused here, before any run."""
+    from transformers import AutoTokenizer
+
+    from deckchat.llm.draft import draft_source, ensure_same_tokenizer
+
+    folder = draft_source(draft, options)
+    tokenizers = [
+        AutoTokenizer.from_pretrained(f, local_files_only=True) for f in (folder, resolve_model(src))
+    ]
+    ensure_same_tokenizer(*tokenizers, name=folder.name)
+    return folder
 
 
 def stored_dtype(src: str) -> str:

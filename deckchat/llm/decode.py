@@ -1,4 +1,8 @@
-"""Greedy decoding loops over a KV-cached forward pass: plain, and with prompt-lookup drafts.
+"""Greedy decoding loops over a KV-cached forward pass: plain, and with drafts checked per pass.
+
+``speculate`` is the one verification loop: a ``Drafter`` guesses the next tokens, one pass checks
+them, and what the model would have chosen itself is kept. Drafts come from the prompt (``lookup``,
+below) or from a small resident draft model (draft.py).
 
 Prompt-lookup decoding (the scheme behind transformers' ``prompt_lookup_num_tokens``) drafts the
 next tokens by finding the last few tokens earlier in the prompt or the reply, and proposing what
@@ -12,7 +16,9 @@ greedy choice at every position, so it is plain greedy decoding's, token for tok
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 # Drafts per pass. A pass over offloaded weights costs about the same for 1 token as for 11 (the
 # read dominates), and a wrong draft only costs its share of the compute.
@@ -66,6 +72,21 @@ def greedy(
         step = [token]
 
 
+class Drafter(Protocol):
+    """Where drafts come from: told every token of the sequence as it becomes final, asked for up to
+    ``limit`` guesses of the next ones."""
+
+    def append(self, token: int) -> None: ...
+
+    def propose(self, limit: int) -> list[int]: ...
+
+
+class DraftSource(Protocol):
+    """What makes each generation its own Drafter: a loaded draft model (draft.DraftModel)."""
+
+    def drafter(self, ids: list[int], lock: AbstractContextManager[Any] | None = None) -> Drafter: ...
+
+
 def lookup(
     forward: Forward,
     crop: Crop,
@@ -75,13 +96,27 @@ def lookup(
     counts: Counts,
     drafts: int = DRAFTS,
 ) -> Iterator[int]:
-    """The same tokens as ``greedy``, checking up to ``drafts`` drafted tokens per pass.
+    """The same tokens as ``greedy``, checking up to ``drafts`` prompt-lookup drafts per pass."""
+    return speculate(forward, crop, NgramIndex(ids), ids, budget, stop_ids, counts, drafts)
 
-    Every token is yielded as soon as its pass has verified it, so a consumer never sees one that
-    is later taken back. No pass reaches a position ``greedy`` would not: the last token fed is at
-    most the ``budget - 1``th.
+
+def speculate(
+    forward: Forward,
+    crop: Crop,
+    drafter: Drafter,
+    ids: list[int],
+    budget: int,
+    stop_ids: frozenset[int],
+    counts: Counts,
+    drafts: int = DRAFTS,
+) -> Iterator[int]:
+    """The same tokens as ``greedy``, checking up to ``drafts`` of ``drafter``'s tokens per pass.
+
+    ``drafter`` has been told ``ids`` already. Every token is yielded as soon as its pass has
+    verified it, so a consumer never sees one that is later taken back. No pass reaches a position
+    ``greedy`` would not: the last token fed is at most the ``budget - 1``th.
     """
-    index = NgramIndex(ids)
+    made = 0
     counts.passes += 1
     token = forward(ids, 1)[0]
     while True:
@@ -89,13 +124,14 @@ def lookup(
             return
         counts.generated += 1
         yield token
-        index.append(token)
-        left = budget - (len(index.tokens) - len(ids))
+        drafter.append(token)
+        made += 1
+        left = budget - made
         if left <= 0:
             return
         # Each pass also makes one token of its own, so more than ``left - 1`` drafts would run past
         # the budget (and maybe the model's context).
-        drafted = index.propose(min(drafts, left - 1))
+        drafted = drafter.propose(min(drafts, left - 1))
         counts.passes += 1
         counts.drafted += len(drafted)
         predicted = forward([token, *drafted], 1 + len(drafted))
@@ -108,7 +144,8 @@ def lookup(
                 return
             counts.generated += 1
             yield accepted
-            index.append(accepted)
+            drafter.append(accepted)
+            made += 1
         token = predicted[kept]
 
 

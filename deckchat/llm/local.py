@@ -20,17 +20,20 @@ from deckchat.core.errors import DeckchatError
 from deckchat.cpu import cpu_threads
 from deckchat.llm import decode
 from deckchat.llm.base import Message
-from deckchat.llm.decode import Counts
+from deckchat.llm.decode import Counts, DraftSource
 
 
 class LocalGenerator:
     """Streams greedy replies from ``model``; deterministic for a given prompt."""
 
-    def __init__(self, model: Any, tokenizer: Any, *, name: str, lookup: bool = False) -> None:
+    def __init__(
+        self, model: Any, tokenizer: Any, *, name: str, lookup: bool = False, draft: DraftSource | None = None
+    ) -> None:
         self.name = name
         self.model = model
         self.tokenizer = tokenizer
         self.lookup = lookup  # prompt-lookup drafts (decode.py): same tokens, fewer passes
+        self.draft = draft  # a resident draft model's guesses instead (draft.py), when configured
         self._stop_ids = _stop_ids(model, tokenizer)
         self._limit: int | None = getattr(model.config, "max_position_embeddings", None)
         # One forward at a time: two streams sharing 2 cores gain nothing from running at once,
@@ -51,8 +54,11 @@ class LocalGenerator:
 
     def warm_up(self) -> None:
         """One short forward pass, so kernel setup isn't paid by the first real prompt."""
-        for _ in self.token_ids(self.prompt_ids([Message("user", "Hello")]), 1, Counts()):
+        ids = self.prompt_ids([Message("user", "Hello")])
+        for _ in self.token_ids(ids, 1, Counts()):
             pass
+        if self.draft is not None:  # a one-token reply asks the draft for nothing; int8 wants its warm-up
+            self.draft.drafter(ids, self._lock).propose(1)
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
         return prompt_ids(self.tokenizer, messages)
@@ -71,6 +77,9 @@ class LocalGenerator:
     def token_ids(self, ids: list[int], budget: int, counts: Counts) -> Iterator[int]:
         """Greedy token ids until a stop token or ``budget``; the cache lives only in this call."""
         forward = CachedForward(self.model, self._lock)
+        if self.draft is not None:
+            drafter = self.draft.drafter(ids, self._lock)
+            return decode.speculate(forward, forward.crop, drafter, ids, budget, self._stop_ids, counts)
         if self.lookup:
             return decode.lookup(forward, forward.crop, ids, budget, self._stop_ids, counts)
         return decode.greedy(forward, ids, budget, self._stop_ids, counts)

@@ -1,8 +1,10 @@
 """``deckchat model bench``: our offload executor against plain accelerate, on the same model and budget.
 
-Modes: ``accelerate`` (plain hooks), ``prefetch`` (ours, reads ahead) and ``prefetch+lookup`` (ours, and
-each pass verifies prompt-lookup drafts, decode.py). Prompts are random token ids, or given ones (deck
-QA prompts, chat/qa_prompts.py); with given prompts each stops at the model's stop token.
+Modes: ``accelerate`` (plain hooks), ``prefetch`` (ours, reads ahead), ``prefetch+lookup`` (ours, and
+each pass verifies prompt-lookup drafts, decode.py) and, when a draft model is given,
+``prefetch+draft`` (ours, and each pass verifies a resident draft model's guesses, draft.py). Prompts
+are random token ids, or given ones (deck QA prompts, chat/qa_prompts.py); with given prompts each
+stops at the model's stop token.
 
 Each executor runs in its own process, so peak RAM is its own and neither inherits the other's
 page cache or allocator. With ``cold`` (the default) every weight read from disk is evicted from the
@@ -30,12 +32,18 @@ from deckchat.llm import decode
 from deckchat.llm.decode import Counts
 from deckchat.llm.prefetch import traffic_of
 
-# mode -> (offload executor, prompt-lookup drafts); the first is the baseline the others are compared to.
+# mode -> (offload executor, where drafts come from); the first is the baseline the others are compared to.
 MODES = {
-    "accelerate": ("accelerate", False),
-    "prefetch": ("prefetch", False),
-    "prefetch+lookup": ("prefetch", True),
+    "accelerate": ("accelerate", None),
+    "prefetch": ("prefetch", None),
+    "prefetch+lookup": ("prefetch", "lookup"),
+    "prefetch+draft": ("prefetch", "draft"),
 }
+
+
+def modes_for(draft: str | None) -> tuple[str, ...]:
+    """Every mode, less ``prefetch+draft`` when no draft model is given."""
+    return tuple(mode for mode in MODES if draft or MODES[mode][1] != "draft")
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,15 @@ def bench(
     dtype: str | None = None,
     cold: bool = True,
     scratch: Path,
-    modes: tuple[str, ...] = tuple(MODES),
+    draft: str | None = None,
+    modes: tuple[str, ...] | None = None,
     offload_dtype: str = "off",
 ) -> Report:
     """Run each mode on ``src`` with the same budget, prompts and token budget; ``prompts`` are token
-    ids (default: one random prompt of ``prompt_tokens``). The first mode is the baseline.
-    ``offload_dtype`` applies to the prefetch modes; plain accelerate always streams the model's dtype,
-    so with int8 or int4 only the prefetch modes must agree token for token."""
+    ids (default: one random prompt of ``prompt_tokens``); ``draft`` is a draft model's folder. The
+    first mode is the baseline. ``offload_dtype`` applies to the prefetch modes; plain accelerate
+    always streams the model's dtype, so with int8 or int4 only the prefetch modes must agree token for
+    token."""
     runs = [
         _in_child(
             {
@@ -125,9 +135,10 @@ def bench(
                 "cold": cold,
                 "scratch": str(scratch),
                 "offload_dtype": offload_dtype,
+                "draft": draft,
             }
         )
-        for mode in modes
+        for mode in modes or modes_for(draft)
     ]
     by_mode = {run.executor: run for run in runs}
     plain, ours = by_mode.get("accelerate"), by_mode.get("prefetch")
@@ -152,13 +163,17 @@ def run_one(
     scratch: Path,
     prompts: list[list[int]] | None = None,
     offload_dtype: str = "off",
+    draft: str | None = None,
 ) -> Run:
     """Load ``src`` as ``mode`` says and decode up to ``tokens`` greedy tokens after each prompt
-    (default: one random prompt of ``prompt_tokens``, decoded for exactly ``tokens``)."""
+    (default: one random prompt of ``prompt_tokens``, decoded for exactly ``tokens``); ``draft`` is
+    the draft model's folder for ``prefetch+draft``."""
     from deckchat.llm.load import load_model
     from deckchat.llm.plan import DTYPES
 
-    executor, lookup = MODES[mode]
+    executor, drafts = MODES[mode]
+    if drafts == "draft" and not draft:
+        raise ValueError("the prefetch+draft mode needs a draft model")
     placement: dict[int | str, int | str] = {
         ("cpu" if k == "cpu" else 0): v for k, v in max_memory.items() if k != "disk"
     }
@@ -178,6 +193,7 @@ def run_one(
         traffic = traffic_of(model)
         if traffic is not None:
             traffic.cold = cold
+        drafter = _draft_model(src, draft) if drafts == "draft" and draft else None
         _evict(Path(src), Path(offload))
         stop_ids: frozenset[int] = frozenset()
         if prompts is None:
@@ -187,7 +203,7 @@ def run_one(
         else:  # real prompts end where the model would stop answering
             eos = getattr(model.generation_config, "eos_token_id", None)
             stop_ids = frozenset(eos if isinstance(eos, list) else [eos] if eos is not None else [])
-        measured = [_generate(model, ids, tokens, traffic, lookup, stop_ids) for ids in prompts]
+        measured = [_generate(model, ids, tokens, traffic, drafts, drafter, stop_ids) for ids in prompts]
     counts, decode_s, moved = Counts(), sum(m.decode for m in measured), sum(m.moved for m in measured)
     for m in measured:
         counts.add(m.counts)
@@ -216,14 +232,32 @@ class _Measured:
     counts: Counts
 
 
+def _draft_model(src: str, draft: str) -> Any:
+    """The draft model, refused if its tokenizer is not the target's."""
+    from transformers import AutoTokenizer
+
+    from deckchat.llm.draft import load_draft
+    from deckchat.llm.resolve import resolve_model
+
+    return load_draft(Path(draft), AutoTokenizer.from_pretrained(resolve_model(src), local_files_only=True))
+
+
 def _generate(
-    model: Any, ids: list[int], tokens: int, traffic: Any, lookup: bool, stop_ids: frozenset[int]
+    model: Any,
+    ids: list[int],
+    tokens: int,
+    traffic: Any,
+    drafts: str | None,
+    draft: Any,
+    stop_ids: frozenset[int],
 ) -> _Measured:
     """Greedy decoding with the KV cache, as the chat's generator runs it."""
     from deckchat.llm.local import CachedForward
 
     forward, counts = CachedForward(model), Counts()
-    if lookup:
+    if drafts == "draft":
+        stream = decode.speculate(forward, forward.crop, draft.drafter(ids), ids, tokens, stop_ids, counts)
+    elif drafts == "lookup":
         stream = decode.lookup(forward, forward.crop, ids, tokens, stop_ids, counts)
     else:
         stream = decode.greedy(forward, ids, tokens, stop_ids, counts)

@@ -109,14 +109,17 @@ class BufferPool:
         self._lock = threading.Lock()
 
     def get(self, size: int) -> torch.Tensor:
+        """A buffer of at least ``size`` bytes, as a view: made under the lock, the view counts as a
+        use at once, so a second reader thread cannot be handed the same buffer before the first
+        has read into it."""
         with self._lock:
             for buffer, idle in self._buffers:
                 if buffer.numel() >= size and _use_count(buffer) == idle and self._copied(buffer):
-                    return buffer
+                    return buffer[:]
             buffer = torch.empty(size, dtype=torch.uint8, pin_memory=self.pinned)
             if _use_count(buffer) >= 0:  # without the counter, buffers are never reused
                 self._buffers.append((buffer, _use_count(buffer)))
-            return buffer
+            return buffer[:]
 
     def copied_with(self, buffer: torch.Tensor, event: Any) -> None:
         self._copies[buffer.data_ptr()] = event

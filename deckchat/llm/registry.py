@@ -16,6 +16,7 @@ from deckchat.core.errors import DeckchatError, InvalidInput
 from deckchat.llm import smollm2
 from deckchat.llm.base import Generator
 from deckchat.llm.cpu_int8 import quantize_linear_int8
+from deckchat.llm.draft import draft_source, load_draft
 from deckchat.llm.load import MaxMemory, default_dtype, load_causal_lm
 from deckchat.llm.local import LocalGenerator
 from deckchat.llm.openai_compat import OpenAIGenerator
@@ -38,7 +39,7 @@ def make_generator(spec: str, options: LlmOptions, *, model: str | None = None) 
         return _cached(("default", options.home, options.lookup), lambda: _default(options))
     if kind == "hf" and target:
         source = resolve_model(target)  # first, so ./m and /abs/m share one loaded model
-        placement = (options.max_memory, options.dtype, options.offload_folder, options.lookup)
+        placement = (options.max_memory, options.dtype, options.offload_folder, options.lookup, options.draft)
         return _cached(("hf", source, *placement), lambda: _hf(target, options))
     if kind == "openai" and target:
         if not model:
@@ -95,7 +96,8 @@ def _hf(target: str, options: LlmOptions) -> LocalGenerator:
         disk_budget=budget["disk"],
     )
     lookup = uses_lookup(options.lookup, model)
-    return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}", lookup=lookup))
+    draft = load_draft(draft_source(options.draft, options), tokenizer) if options.draft else None
+    return _warm(LocalGenerator(model, tokenizer, name=f"hf:{target}", lookup=lookup, draft=draft))
 
 
 def uses_lookup(mode: LookupMode, model: Any) -> bool:

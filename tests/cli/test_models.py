@@ -4,6 +4,7 @@ the dtype a benchmark runs in."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,13 @@ def test_an_unknown_offload_dtype_is_refused_in_one_line(model_dir: Path, tmp_pa
     done = cli(tmp_path / "home", "model", "bench", str(model_dir), "--offload-dtype", "int3", "--json")
     assert done.returncode == 1 and "--offload-dtype must be one of off, int8, int4" in done.stderr
     assert done.stdout == ""
+
+
+def test_bench_refuses_a_draft_with_another_tokenizer_before_any_run(model_dir: Path, tmp_path: Path) -> None:
+    target, draft = tmp_path / "target", tmp_path / "draft"
+    shutil.copytree(model_dir, target)
+    tiny.word_tokenizer(target, ["the", "slide"])
+    tiny.word_tokenizer(draft, ["the", "deck"])
+    done = cli(tmp_path / "home", "model", "bench", str(target), "--draft", str(draft), "--json")
+    assert done.returncode == 1 and done.stderr.strip().endswith("[draft_tokenizer_mismatch]")
+    assert "benchmarking" not in done.stderr and done.stdout == ""

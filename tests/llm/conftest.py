@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from deckchat.chat.qa_prompts import qa_prompts
+from deckchat.llm.base import Message
 from deckchat.settings import LlmOptions, Settings
 
 # Belt and braces: every load already passes local_files_only; this keeps anything else offline too.
@@ -58,7 +60,17 @@ def tiny_reader(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return _tiny_llama(converted, tmp_path_factory.mktemp("tiny-reader"), context=2048)
 
 
-def _tiny_llama(converted: Path, out: Path, *, context: int) -> Path:
+@pytest.fixture(scope="session")
+def tiny_draft(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A smaller random Llama with the same tokenizer: a draft model for ``tiny_reader``."""
+    return _tiny_llama(
+        converted, tmp_path_factory.mktemp("tiny-draft"), context=2048, layers=2, intermediate=256, seed=1
+    )
+
+
+def _tiny_llama(
+    converted: Path, out: Path, *, context: int, layers: int = 4, intermediate: int = 4096, seed: int = 0
+) -> Path:
     """Big MLPs and a small hidden size, so layers (not only the embedding) are worth offloading."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -66,8 +78,8 @@ def _tiny_llama(converted: Path, out: Path, *, context: int) -> Path:
     config = LlamaConfig(
         vocab_size=len(tokenizer),
         hidden_size=64,
-        intermediate_size=4096,
-        num_hidden_layers=4,
+        intermediate_size=intermediate,
+        num_hidden_layers=layers,
         num_attention_heads=4,
         num_key_value_heads=2,
         max_position_embeddings=context,
@@ -77,7 +89,19 @@ def _tiny_llama(converted: Path, out: Path, *, context: int) -> Path:
         tie_word_embeddings=True,
         initializer_range=0.2,  # wide enough that greedy output varies instead of one repeated token
     )
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     LlamaForCausalLM(config).save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def prompts(decks_dir: Path) -> list[list[Message]]:
+    """Deck QA prompts built as the chat builds them, about two decks, one in Spanish: evidence in
+    more than one language and tokenizer path."""
+    english = qa_prompts(decks_dir / "qa.jsonl", decks_dir, limit=3)
+    spanish = qa_prompts(decks_dir / "qa.jsonl", decks_dir, decks={_SPANISH}, limit=2)
+    return english + spanish
+
+
+_SPANISH = "ms-workshop-intro-regression-r-tidymodels-es.pptx"

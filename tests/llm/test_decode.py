@@ -4,33 +4,22 @@ QA prompts built as the chat builds them, for a model held in RAM and one half r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
-from deckchat.chat.qa_prompts import qa_prompts
 from deckchat.llm.base import Message
 from deckchat.llm.decode import Counts, NgramIndex
+from deckchat.llm.draft import load_draft
 from deckchat.llm.load import load_causal_lm
-from deckchat.llm.local import LocalGenerator
 from deckchat.llm.prefetch import offload_hooks
 from deckchat.llm.registry import uses_lookup
 from deckchat.settings import Settings
+from tests.llm.targets import Model, decodes_like_plain, load_target, model_size
 
 TOKENS = 48
-
-
-@dataclass(frozen=True)
-class Model:
-    model: Any
-    tokenizer: Any
-    quotes: bool  # drafts from the prompt are often right for it
-
-    def generator(self, *, lookup: bool) -> LocalGenerator:
-        return LocalGenerator(self.model, self.tokenizer, name="model", lookup=lookup)
 
 
 def test_drafts_follow_the_latest_earlier_run() -> None:
@@ -54,56 +43,20 @@ def test_counts_give_passes_per_token_and_acceptance() -> None:
     assert (Counts().passes_per_token, Counts().acceptance) == (0.0, 0.0)
 
 
-@pytest.fixture(scope="module")
-def prompts(decks_dir: Path) -> list[list[Message]]:
-    # Questions about two decks, one in Spanish: evidence in more than one language and tokenizer path.
-    english = qa_prompts(decks_dir / "qa.jsonl", decks_dir, limit=3)
-    spanish = qa_prompts(decks_dir / "qa.jsonl", decks_dir, decks={_SPANISH}, limit=2)
-    return english + spanish
-
-
 @pytest.fixture(scope="module", params=["tiny in RAM", "tiny half on disk", "SmolLM2 half on disk"])
 def model(request: pytest.FixtureRequest, tiny_reader: Path, converted: Path, tmp_path_factory: Any) -> Model:
     """A random model drafts are mostly wrong for, and the embedded model, which quotes its evidence."""
-    return _load(request.param, tiny_reader, converted, tmp_path_factory)
+    return load_target(request.param, tiny_reader, converted, tmp_path_factory)
 
 
 @pytest.fixture(scope="module", params=["tiny in RAM", "tiny half on disk"])
 def tiny(request: pytest.FixtureRequest, tiny_reader: Path, converted: Path, tmp_path_factory: Any) -> Model:
-    return _load(request.param, tiny_reader, converted, tmp_path_factory)
-
-
-def _load(name: str, tiny_reader: Path, converted: Path, tmp_path_factory: Any) -> Model:
-    """float32: in bfloat16 a batched pass may round a near-tie the other way (docs/models.md)."""
-    quotes = name.startswith("SmolLM2")
-    source = converted if quotes else tiny_reader
-    if name.endswith("RAM"):
-        return Model(*load_causal_lm(source, dtype=torch.float32), quotes=quotes)
-    home = tmp_path_factory.mktemp("lookup-home")
-    loaded = load_causal_lm(
-        source,
-        device_map="auto",
-        max_memory={"cpu": _size(source) // 2},
-        offload_folder=home / "offload",
-        dtype=torch.float32,
-        options=Settings(home=home).llm_options,
-    )
-    assert "disk" in loaded[0].hf_device_map.values()
-    return Model(*loaded, quotes=quotes)
+    return load_target(request.param, tiny_reader, converted, tmp_path_factory)
 
 
 @pytest.mark.slow
 def test_lookup_decodes_plain_greedy_tokens(model: Model, prompts: list[list[Message]]) -> None:
-    plain, drafted = (model.generator(lookup=on) for on in (False, True))
-    total = Counts()
-    for prompt in prompts:
-        ids = plain.prompt_ids(prompt)
-        expected = list(plain.token_ids(ids, TOKENS, Counts()))
-        counts = Counts()
-        assert list(drafted.token_ids(ids, TOKENS, counts)) == expected
-        assert counts.generated == len(expected) and counts.passes <= len(expected)
-        total.add(counts)
-    assert total.drafted > 0
+    total = decodes_like_plain(model.generator(), model.generator(lookup=True), prompts, TOKENS)
     if model.quotes:
         assert total.accepted > 0 and total.passes < total.generated  # drafts were kept, passes saved
 
@@ -117,8 +70,15 @@ def test_short_budgets_end_where_plain_decoding_ends(tiny: Model, prompts: list[
 
 
 @pytest.mark.slow
-def test_the_stream_only_grows(tiny: Model, prompts: list[list[Message]]) -> None:
-    plain, drafted = (tiny.generator(lookup=on) for on in (False, True))
+@pytest.mark.parametrize("drafts", ["lookup", "draft model"])
+def test_the_stream_only_grows(
+    tiny: Model, drafts: str, tiny_reader: Path, prompts: list[list[Message]]
+) -> None:
+    plain = tiny.generator()
+    if drafts == "lookup":
+        drafted = tiny.generator(lookup=True)
+    else:  # the target's own weights in RAM as the draft: long accepted runs, streamed as verified
+        drafted = tiny.generator(draft=load_draft(tiny_reader, tiny.tokenizer))
     for prompt in prompts[:2]:
         final = "".join(plain.stream(prompt, max_tokens=TOKENS))
         shown = list(_prefixes(drafted.stream(prompt, max_tokens=TOKENS)))
@@ -133,7 +93,7 @@ def test_lookup_is_on_by_default_only_for_offloaded_float32_models(tiny_reader: 
         if offload:
             placement = {
                 "device_map": "auto",
-                "max_memory": {"cpu": _size(tiny_reader) // 4},
+                "max_memory": {"cpu": model_size(tiny_reader) // 4},
                 "offload_folder": tmp_path / "offload",
                 "options": Settings(home=tmp_path).llm_options,
             }
@@ -144,13 +104,6 @@ def test_lookup_is_on_by_default_only_for_offloaded_float32_models(tiny_reader: 
     assert [uses_lookup(mode, offloaded) for mode in ("auto", "on", "off")] == [True, True, False]
     assert [uses_lookup(mode, resident) for mode in ("auto", "on", "off")] == [False, True, False]
     assert uses_lookup("auto", load(torch.bfloat16, True)) is False
-
-
-_SPANISH = "ms-workshop-intro-regression-r-tidymodels-es.pptx"
-
-
-def _size(model: Path) -> int:
-    return sum(f.stat().st_size for f in model.glob("*.safetensors"))
 
 
 def _prefixes(pieces: Iterator[str]) -> Iterator[str]:

@@ -144,10 +144,14 @@ def test_every_block_is_requested_before_it_runs(
 def test_buffers_are_reused_once_nothing_refers_to_them() -> None:
     pool = prefetch.BufferPool(pinned=False)
     first = pool.get(1000)
+    address = first.data_ptr()
+    # Handed out and not yet read into: a second reader thread must get another buffer.
+    assert pool.get(1000).data_ptr() != address
     view = first[:10]
-    assert pool.get(1000).data_ptr() != first.data_ptr()  # still referenced through the view
+    del first
+    assert pool.get(1000).data_ptr() != address  # still referenced through the view
     del view
-    assert pool.get(800).data_ptr() == first.data_ptr()
+    assert pool.get(800).data_ptr() == address
     assert pool.get(5000).numel() == 5000  # too small a buffer is never handed out
 
 

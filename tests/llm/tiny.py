@@ -27,3 +27,15 @@ def llama(**changes: Any) -> Any:
     return LlamaConfig(
         **{**shape, "tie_word_embeddings": False, "bos_token_id": 0, "eos_token_id": 1, **changes}
     )
+
+
+def word_tokenizer(out: Any, words: list[str]) -> Any:
+    """Save a word-level tokenizer of ``words`` (after ``[UNK]``) at ``out``: a vocabulary of its own."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {word: i for i, word in enumerate(["[UNK]", *words])}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]").save_pretrained(out)
+    return out
