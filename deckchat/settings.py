@@ -147,8 +147,8 @@ class Settings(BaseSettings):
         "of the page are OCR'd too, for the words in them.",
     )
 
-    # Extractive by default: on the dev set the embedded model scored the same as extractive on every
-    # quality measure and took 20 times as long (docs/chat.md), so it is opt-in.
+    # Extractive by default: on the dev set the embedded model scored no better than extractive, kept
+    # one answer with an unsupported number, and took 30 times as long (docs/chat.md), so it is opt-in.
     llm: str = Field(
         default="extractive",
         description="Generator: extractive, default (the embedded model), hf:PATH_OR_ID or openai:BASE_URL.",
